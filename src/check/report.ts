@@ -1,0 +1,62 @@
+// --check: the plan a run would carry out, as text or one JSON document. Names,
+// sources, lengths and fingerprints only; loaded only for --check.
+
+import type { RunsecretsError } from '../errors.js';
+import { fingerprint } from '../mapping/fingerprint.js';
+import type { Credentials } from '../privileges/resolve-user.js';
+import type { MadeVariable, Secret } from '../types.js';
+
+/** Everything --check reports. */
+export interface CheckInput {
+  readonly mode: 'exec' | 'watch';
+  readonly command: readonly string[];
+  /** The command as resolved on PATH, when it was found. */
+  readonly commandPath: string | undefined;
+  readonly credentials: Credentials | undefined;
+  readonly home: string | undefined;
+  readonly variables: readonly MadeVariable[];
+  /** Secrets that became no variable (--explicit, or *.env files themselves). */
+  readonly unexported: readonly Secret[];
+  readonly problems: readonly RunsecretsError[];
+}
+
+/** The plan as a JSON-ready object. */
+export function checkDocument(input: CheckInput): Record<string, unknown> {
+  const summary = (value: Buffer) => ({ length: value.length, sha256: fingerprint(value) });
+  return {
+    ok: input.problems.length === 0,
+    mode: input.mode,
+    command: input.command.length === 0 ? null : { argv: input.command, path: input.commandPath ?? null },
+    user: input.credentials === undefined ? null : { ...input.credentials, groups: [...input.credentials.groups] },
+    home: input.home ?? null,
+    variables: input.variables.map((v) => ({ name: v.name, source: v.source, path: v.path, ...(v.secret === undefined ? {} : { secret: v.secret }), ...summary(v.value) })),
+    unexportedSecrets: input.unexported.map((s) => ({ name: s.name, path: s.path, ...summary(s.value) })),
+    problems: input.problems.map((p) => ({ code: p.code, exitCode: p.exitCode, message: p.message })),
+  };
+}
+
+/** The plan as aligned text. */
+export function checkText(input: CheckInput): string {
+  const lines = [`runsecrets check: ${input.problems.length === 0 ? 'ok' : `${input.problems.length} problem(s)`}`];
+  lines.push(`mode: ${input.mode}`);
+  lines.push(`command: ${input.command.length === 0 ? '(none given)' : `${input.command.join(' ')}${input.commandPath === undefined ? '' : ` -> ${input.commandPath}`}`}`);
+  const creds = input.credentials;
+  lines.push(creds === undefined ? 'user: unchanged' : `user: ${creds.name ?? '(no passwd entry)'} uid=${creds.uid} gid=${creds.gid} groups=${creds.groups.join(',') || '(none)'}`);
+  lines.push(`HOME: ${input.home ?? '(unset)'}`);
+  lines.push(`variables (${input.variables.length}):`);
+  lines.push(...table(input.variables.map((v) => [v.name, v.source, v.path, `${v.value.length} bytes`, `sha256:${fingerprint(v.value)}`])));
+  if (input.unexported.length > 0) {
+    lines.push(`secrets for templates only (${input.unexported.length}):`);
+    lines.push(...table(input.unexported.map((s) => [s.name, s.path, `${s.value.length} bytes`, `sha256:${fingerprint(s.value)}`])));
+  }
+  if (input.problems.length > 0) {
+    lines.push(`problems (${input.problems.length}):`);
+    lines.push(...input.problems.map((p) => `  - ${p.message}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function table(rows: readonly string[][]): string[] {
+  const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`);
+}

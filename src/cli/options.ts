@@ -1,0 +1,58 @@
+// The table of every option: its kind, environment twin, default and help text.
+// Parsing, twins and --help are all driven from this one list.
+
+export type OptionKind = 'switch' | 'value' | 'list';
+
+/** One command-line option as the table describes it. */
+export interface OptionSpec {
+  /** Long name without dashes, e.g. `max-size`. */
+  readonly name: string;
+  readonly kind: OptionKind;
+  /** Placeholder shown in --help for the value (`DIR`), empty for switches. */
+  readonly metavar: string;
+  /** Default shown in --help; `undefined` means "none". */
+  readonly default?: string;
+  readonly help: string;
+  /** Single-letter alias, if any. */
+  readonly short?: string;
+  /** Whether the option has a RUNSECRETS_* twin (all but --help and --version). */
+  readonly twin: boolean;
+}
+
+const option = (
+  name: string,
+  kind: OptionKind,
+  metavar: string,
+  help: string,
+  extra: { default?: string; short?: string; twin?: boolean } = {},
+): OptionSpec => ({ name, kind, metavar, help, twin: extra.twin ?? true, ...extra });
+
+/** Every option runsecrets accepts, in --help order. */
+export const OPTIONS: readonly OptionSpec[] = [
+  option('dir', 'list', 'DIR', 'directory of secret files; later dirs win', { default: '/run/secrets' }),
+  option('trim', 'value', 'all|one|none', 'trailing newlines stripped from each value', { default: 'all' }),
+  option('max-size', 'value', 'BYTES', 'largest secret file accepted (B, KiB, MiB, GiB)', { default: '1MiB' }),
+  option('file-env', 'value', 'secrets|any|off', 'which NAME_FILE variables are read into NAME', { default: 'secrets' }),
+  option('env-file', 'list', 'FILE', 'dotenv file of plain settings; inherited variables win over it'),
+  option('prefix', 'value', 'P', 'prefix for automatic variable names'),
+  option('map', 'list', 'VAR=SECRET', 'explicit variable name for a secret (makes it required)'),
+  option('explicit', 'switch', '', 'only --map, NAME_FILE and *.env secrets become variables', { default: 'off' }),
+  option('require', 'list', 'NAME', 'fail unless secret NAME exists and is not empty'),
+  option('pristine', 'switch', '', 'child gets only runsecrets-made variables plus PATH and HOME', { default: 'off' }),
+  option('user', 'value', 'SPEC', "switch to user[:group] before running (Docker's --user grammar)"),
+  option('check', 'switch', '', 'print the plan and every problem, then exit 0 or 1', { default: 'off' }),
+  option('log-level', 'value', 'LEVEL', 'silent|error|warn|info|debug', { default: 'info' }),
+  option('log-format', 'value', 'text|json', 'format of log lines and of --check output', { default: 'text' }),
+  option('help', 'switch', '', 'show this help and exit', { short: 'h', twin: false }),
+  option('version', 'switch', '', 'show the version and exit', { short: 'V', twin: false }),
+];
+
+/** `max-size` → `RUNSECRETS_MAX_SIZE`. */
+export function twinName(name: string): string {
+  return `RUNSECRETS_${name.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/** Finds an option by long name or short letter. */
+export function findOption(name: string): OptionSpec | undefined {
+  return OPTIONS.find((spec) => spec.name === name || spec.short === name);
+}

@@ -1,0 +1,95 @@
+// runsecrets from start to exec, one step per call: parse the command line, prepare
+// the child's environment and user, then either report (--check) or switch user and
+// replace this process with the command.
+
+import { resolveConfig, type Config } from './cli/config.js';
+import { helpText } from './cli/help.js';
+import { RunsecretsError, usageError } from './errors.js';
+import { createLogger, type Logger } from './log.js';
+import { prepare, type Prepared } from './prepare.js';
+import type { Caller } from './privileges/resolve-user.js';
+import { switchUser } from './privileges/switch-user.js';
+import { execCommand } from './process/exec.js';
+import { accessExecutable, modeBitsExecutable, resolveCommand } from './process/resolve-command.js';
+import { VERSION } from './version.js';
+
+/** What main needs from the outside world; bin/ passes the real ones. */
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  readonly caller: Caller;
+}
+
+/** Runs runsecrets; resolves with the exit status unless the command replaced this process. */
+export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
+  let log: Logger = createLogger('error', 'text', io.stderr);
+  try {
+    // 1. Options and their RUNSECRETS_* twins.
+    const config = resolveConfig(argv, env);
+    if (config.help) return print(io, helpText(VERSION));
+    if (config.version) return print(io, `runsecrets ${VERSION}\n`);
+    log = createLogger(config.logLevel, config.logFormat, io.stderr);
+    for (const name of config.unknownTwins) log.warn(`${name} is not a runsecrets option; ignored (see runsecrets --help)`);
+    if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
+
+    // 2. Secrets → the child's environment, and the target user; all problems collected.
+    const prepared = await prepare(config, env, io.caller, log);
+
+    // 3. --check reports the plan and stops.
+    if (config.check) return await check(config, prepared, io);
+    const [first] = prepared.problems.list;
+    if (first !== undefined) {
+      for (const problem of prepared.problems.list) log.error(problem.message);
+      return first.exitCode;
+    }
+
+    // 4. Drop privileges, then find the command as the user who will run it.
+    if (prepared.credentials !== undefined) switchUser(prepared.credentials);
+    const path = resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, accessExecutable);
+
+    // 5. Replace this process with the command.
+    await logStart(log, path, prepared);
+    return await execCommand({ path, argv: config.command, env: prepared.env }, log);
+  } catch (error) {
+    return reportFatal(log, error);
+  }
+}
+
+async function check(config: Config, prepared: Prepared, io: Io): Promise<number> {
+  const { problems, credentials } = prepared;
+  const user = credentials ?? { uid: io.caller.uid, gid: io.caller.gid, groups: [] };
+  const command = config.command[0];
+  const commandPath = command === undefined ? undefined
+    : problems.attempt(() => resolveCommand(command, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])));
+  const { checkDocument, checkText } = await import('./check/report.js');
+  const input = { mode: 'exec' as const, command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, problems: problems.list };
+  io.stdout(config.logFormat === 'json' ? `${JSON.stringify(checkDocument(input), null, 2)}\n` : checkText(input));
+  return problems.empty ? 0 : 1;
+}
+
+async function logStart(log: Logger, path: string, prepared: Prepared): Promise<void> {
+  const user = prepared.credentials === undefined ? '' : ` as ${prepared.credentials.name ?? prepared.credentials.uid} (${prepared.credentials.uid}:${prepared.credentials.gid})`;
+  log.info(`exec ${path}${user} with ${prepared.variables.length} variable(s) from secrets`, { command: path, variables: prepared.variables.length });
+  if (!log.enabled('debug')) return;
+  const { fingerprint } = await import('./mapping/fingerprint.js');
+  for (const v of prepared.variables) {
+    log.debug(`variable ${v.name} from ${v.source} ${v.path}: ${v.value.length} bytes, sha256:${fingerprint(v.value)}`);
+  }
+}
+
+function reportFatal(log: Logger, error: unknown): number {
+  if (error instanceof RunsecretsError) {
+    log.error(error.message);
+    return error.exitCode;
+  }
+  // Not expected: say what kind of failure it was, never its data.
+  log.error(`internal error (${(error as Error | undefined)?.name ?? 'unknown'}); rerun with --log-level debug and report it`);
+  log.debug(String((error as Error | undefined)?.stack ?? ''));
+  return 1;
+}
+
+function print(io: Io, text: string): number {
+  io.stdout(text);
+  return 0;
+}

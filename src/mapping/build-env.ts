@@ -1,0 +1,51 @@
+// The mapping stage: the child's complete environment from the inherited one,
+// --env-file values and the secret-made variables, in that order of precedence
+// (inherited variables win over --env-file; secrets win over both).
+
+import type { Config } from '../cli/config.js';
+import type { Problems } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Sources } from '../secrets/read-sources.js';
+import type { Env, MadeVariable } from '../types.js';
+import { checkEnvValue } from './env-limits.js';
+import { selectVariables } from './select-variables.js';
+
+/** What the child will receive. */
+export interface EnvPlan {
+  /** The child's environment (HOME is set later by the user switch, if any). */
+  readonly env: Record<string, string>;
+  /** The variables runsecrets made, secrets first then --env-file, each sorted by name. */
+  readonly variables: readonly MadeVariable[];
+}
+
+/** Builds the child's environment. `inherited` must already be free of RUNSECRETS_*. */
+export function buildEnv(config: Config, sources: Sources, inherited: Env, problems: Problems, log: Logger): EnvPlan {
+  const secretVariables = selectVariables(config, sources, problems);
+  const env: Record<string, string> = config.pristine ? pick(inherited, ['PATH', 'HOME']) : { ...inherited };
+  for (const entry of sources.fileEnv) delete env[entry.fileVariable];
+
+  const fromEnvFiles = new Map<string, MadeVariable>();
+  for (const entry of sources.envFiles) {
+    const variable: MadeVariable = { name: entry.variable, source: 'env-file', path: entry.path, value: entry.value };
+    if (entry.variable in env || problems.attempt(() => (checkEnvValue(variable), true)) === undefined) continue;
+    fromEnvFiles.set(entry.variable, variable);
+  }
+  for (const variable of fromEnvFiles.values()) env[variable.name] = variable.value.toString('utf8');
+
+  for (const variable of secretVariables) {
+    const before = inherited[variable.name];
+    if (before !== undefined && before !== '' && !fromEnvFiles.has(variable.name)) {
+      log.info(`${variable.name} from ${variable.source === 'file' ? `secret "${variable.secret ?? ''}"` : variable.path} overrides the inherited variable`);
+    }
+    fromEnvFiles.delete(variable.name);
+    env[variable.name] = variable.value.toString('utf8');
+  }
+  const envFileVariables = [...fromEnvFiles.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { env, variables: [...secretVariables, ...envFileVariables] };
+}
+
+function pick(env: Env, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) if (env[name] !== undefined) out[name] = env[name];
+  return out;
+}

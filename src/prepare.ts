@@ -1,0 +1,45 @@
+// Everything before the command runs, shared by a run and --check: read the sources,
+// build the child's environment, resolve the user. Problems are collected, not thrown.
+
+import type { Config } from './cli/config.js';
+import { withoutTwins } from './cli/config.js';
+import { Problems } from './errors.js';
+import type { Logger } from './log.js';
+import { buildEnv } from './mapping/build-env.js';
+import { resolveUser, type Caller, type Credentials } from './privileges/resolve-user.js';
+import { checkCanSwitch, loadUserDb } from './privileges/switch-user.js';
+import { readSources, type Sources } from './secrets/read-sources.js';
+import type { MadeVariable, Secret } from './types.js';
+
+/** A prepared run: what the child gets and who it runs as, plus every problem found. */
+export interface Prepared {
+  readonly env: Record<string, string>;
+  readonly variables: readonly MadeVariable[];
+  /** Secrets that became no variable. */
+  readonly unexported: readonly Secret[];
+  readonly credentials: Credentials | undefined;
+  readonly problems: Problems;
+}
+
+/** Reads, maps and resolves; never writes, switches or starts anything. */
+export async function prepare(config: Config, inheritedEnv: Readonly<Record<string, string | undefined>>, caller: Caller, log: Logger): Promise<Prepared> {
+  const problems = new Problems();
+  const inherited = withoutTwins(inheritedEnv);
+  const sources = await readSources(config, inherited, problems, log);
+  const plan = buildEnv(config, sources, inherited, problems, log);
+  const credentials = config.user === undefined ? undefined : problems.attempt(() => resolveCredentials(config.user as string, caller));
+  const env = credentials === undefined ? plan.env : { ...plan.env, HOME: credentials.home };
+  return { env, variables: plan.variables, unexported: unexportedSecrets(sources, plan.variables), credentials, problems };
+}
+
+function resolveCredentials(spec: string, caller: Caller): Credentials {
+  const { passwd, group } = loadUserDb();
+  const credentials = resolveUser(spec, passwd, group, caller);
+  checkCanSwitch(spec, credentials, caller);
+  return credentials;
+}
+
+function unexportedSecrets(sources: Sources, variables: readonly MadeVariable[]): Secret[] {
+  const used = new Set(variables.map((v) => v.secret));
+  return [...sources.secrets.values()].filter((secret) => !used.has(secret.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+}

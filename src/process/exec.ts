@@ -1,0 +1,24 @@
+// Exec mode: replace runsecrets with the command, keeping the PID, so exactly one
+// process remains. Runtimes without process.execve get the spawn fallback.
+
+import type { Logger } from '../log.js';
+
+/** A command ready to run: resolved path, argv (argv[0] as the user typed it) and env. */
+export interface Launch {
+  readonly path: string;
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * Replaces this process with the command. Only returns (with the child's exit status)
+ * on runtimes without process.execve, where it spawns and supervises instead.
+ */
+export async function execCommand(launch: Launch, log: Logger): Promise<number> {
+  if (typeof process.execve === 'function') {
+    process.execve(launch.path, [...launch.argv], { ...launch.env });
+  }
+  log.debug(`process.execve is not available in Node.js ${process.version}; running the command as a supervised child instead`);
+  const { superviseCommand } = await import('./supervise.js');
+  return superviseCommand(launch);
+}
