@@ -1,6 +1,7 @@
 // Decides which variables the secrets become: --map, automatic names (unless
 // --explicit), *.env keys and NAME_FILE; checks --require and collisions.
 
+import { resolve } from 'node:path';
 import type { Config } from '../cli/config.js';
 import { Problems, RunsecretsError } from '../errors.js';
 import type { Sources } from '../secrets/read-sources.js';
@@ -65,13 +66,19 @@ function requireSecret(config: Config, secrets: ReadonlyMap<string, Secret>, nam
 
 /** Drops every name made by more than one source, with a problem naming both files. */
 function withoutCollisions(candidates: MadeVariable[], problems: Problems): MadeVariable[] {
-  const byName = Map.groupBy(candidates, (variable) => variable.name);
+  // A plain loop, not Map.groupBy (Node 21+): the bundle must run far enough on an
+  // older Node to reach the process.execve fallback rather than die here.
+  const byName = new Map<string, MadeVariable[]>();
+  for (const variable of candidates) byName.set(variable.name, [...(byName.get(variable.name) ?? []), variable]);
   const unique: MadeVariable[] = [];
-  for (const [name, group] of byName) {
-    const [first, second] = group;
-    if (first !== undefined && second === undefined) {
+  for (const [name, [first, ...rest]] of byName) {
+    if (first === undefined) continue;
+    // One file reached twice is one variable, not a collision: the official images'
+    // DB_PASSWORD_FILE=/run/secrets/db_password next to the automatic DB_PASSWORD.
+    const second = rest.find((other) => resolve(other.path) !== resolve(first.path) || !other.value.equals(first.value));
+    if (second === undefined) {
       unique.push(first);
-    } else if (first !== undefined && second !== undefined) {
+    } else {
       problems.add(new RunsecretsError('COLLISION', `${describeSource(first)} and ${describeSource(second)} both map to variable ${name}; rename one or give it another name with --map`));
     }
   }

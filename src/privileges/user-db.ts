@@ -41,9 +41,9 @@ function records(text: string, minFields: number): string[][] {
     .filter((fields) => fields.length >= minFields - 1);
 }
 
-/** A decimal id in moby/sys/user's range, or undefined. */
+/** A decimal id as Go's strconv.Atoi reads it (`+5` is 5), in moby/sys/user's range, or undefined. */
 export function toId(text: string): number | undefined {
-  if (!/^\d+$/.test(text)) return undefined;
-  const id = Number(text);
-  return id <= 2 ** 31 - 1 ? id : undefined;
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  const id = Number(text) + 0; // + 0 turns -0 into 0
+  return id >= 0 && id <= 2 ** 31 - 1 ? id : undefined;
 }

@@ -2,7 +2,7 @@
 // forwarded, and runsecrets exits with the child's code, or 128+N if signal N killed
 // it (the shell's convention, where Go wrappers report 255). Loaded only when needed.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Launch } from './exec.js';
 
@@ -25,16 +25,27 @@ export function exitStatus(code: number | null, signal: NodeJS.Signals | null): 
 /** Spawns the command with inherited stdio and resolves with its exit status. */
 export function superviseCommand(launch: Launch): Promise<number> {
   const [argv0, ...args] = launch.argv;
-  const child = spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit' });
+  // Listen before spawning: a signal that arrives while the child starts must be
+  // forwarded, not kill runsecrets and orphan the child. Listeners run on a later
+  // tick, by which time `child` is set.
+  let child: ChildProcess | undefined;
   const forward = (signal: NodeJS.Signals): void => {
-    child.kill(signal);
+    child?.kill(signal);
   };
   for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  const started = spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit' });
+  child = started;
+  const stopForwarding = (): void => {
+    for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+  };
   return new Promise((resolve) => {
     // The command was checked before spawning; this covers it vanishing since then.
-    child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 127 : 126));
-    child.on('exit', (code, signal) => {
-      for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+    started.on('error', (error: NodeJS.ErrnoException) => {
+      stopForwarding();
+      resolve(error.code === 'ENOENT' ? 127 : 126);
+    });
+    started.on('exit', (code, signal) => {
+      stopForwarding();
       resolve(exitStatus(code, signal));
     });
   });

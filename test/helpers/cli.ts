@@ -24,11 +24,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `runsecrets ARGS` with `env` (default baseEnv()) and waits for it to end. */
-export async function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; input?: string; prefix?: readonly string[] } = {}): Promise<CliResult> {
+/**
+ * Runs `runsecrets ARGS` with `env` (default baseEnv()) and waits for it to end;
+ * `node` runs it with another Node.js binary (default: the one running the tests).
+ */
+export async function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; input?: string; prefix?: readonly string[]; node?: string } = {}): Promise<CliResult> {
+  const node = options.node ?? process.execPath;
   const [file, ...pre] = options.prefix ?? [];
-  const command = file === undefined ? process.execPath : file;
-  const argv = file === undefined ? [CLI, ...args] : [...pre, process.execPath, CLI, ...args];
+  const command = file === undefined ? node : file;
+  const argv = file === undefined ? [CLI, ...args] : [...pre, node, CLI, ...args];
   const execaOptions: Options = {
     env: options.env ?? baseEnv(),
     extendEnv: false,

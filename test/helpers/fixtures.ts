@@ -1,6 +1,6 @@
 // Real temp dirs with secret files, removed after each test file.
 
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -13,6 +13,7 @@ afterAll(() => {
 /** A fresh temp dir (mode 0755 so that other users can reach files in it). */
 export function tempDir(prefix = 'runsecrets-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755); // mkdtemp makes 0700
   made.push(dir);
   return dir;
 }

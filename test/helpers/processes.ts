@@ -1,0 +1,77 @@
+// Watching real processes from a test: wait for a readiness line, look a PID up in
+// /proc, and find a Node.js on this machine that has no process.execve.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/** Resolves with everything read so far once a line equal to `line` appears on `stream`. */
+export function waitForLine(stream: Readable, line: string, ceilingMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => finish(new Error(`no line ${JSON.stringify(line)} within ${ceilingMs} ms; got ${JSON.stringify(seen)}`)), ceilingMs);
+    const onData = (chunk: Buffer | string): void => {
+      seen += String(chunk);
+      if (seen.split('\n').slice(0, -1).includes(line)) finish();
+    };
+    const onEnd = (): void => finish(new Error(`stream ended before line ${JSON.stringify(line)}; got ${JSON.stringify(seen)}`));
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      if (error === undefined) resolve(seen);
+      else reject(error);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+  });
+}
+
+/** A process as /proc shows it: argv, the executable's path and the parent's PID. */
+export interface ProcInfo {
+  readonly pid: number;
+  readonly argv: string[];
+  readonly exe: string | undefined;
+  readonly ppid: number;
+}
+
+/** Reads /proc/PID; undefined when the process is gone. */
+export function procInfo(pid: number): ProcInfo | undefined {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the `(comm)`, which may itself hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    let exe: string | undefined;
+    try {
+      exe = readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      exe = undefined;
+    }
+    return { pid, argv, exe, ppid };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process currently visible in /proc. */
+export function allProcesses(): ProcInfo[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => procInfo(Number(name)))
+    .filter((info): info is ProcInfo => info !== undefined);
+}
+
+/** A Node.js binary without process.execve (Node < 22.15), or why there is none. */
+export function nodeWithoutExecve(): { node: string } | { reason: string } {
+  for (const node of ['/usr/local/bin/node', '/usr/bin/node']) {
+    if (!existsSync(node)) continue;
+    try {
+      const kind = execFileSync(node, ['-e', 'process.stdout.write(typeof process.execve)'], { encoding: 'utf8' });
+      if (kind === 'undefined') return { node };
+    } catch {
+      // Not runnable here; try the next one.
+    }
+  }
+  return { reason: 'no system Node.js without process.execve at /usr/local/bin/node or /usr/bin/node' };
+}
