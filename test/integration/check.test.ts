@@ -1,0 +1,88 @@
+// --check: the plan (sources, lengths, fingerprints, user, command), every problem at
+// once, exit 0/1, nothing started, and never a value.
+
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseEnv, runCli } from '../helpers/cli.js';
+import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+
+const sha8 = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
+const VALUES = { db: 'Check-LEAK-db-0c1d', api: 'Check-LEAK-api-55e0', dotenv: 'Check-LEAK-dotenv-a9' };
+
+function fixture() {
+  const dir = secretsDir({ 'db-password': `${VALUES.db}\n`, api_key: VALUES.api, 'app.env': `MODE=${VALUES.dotenv}\n` });
+  const envFile = join(writeFiles(tempDir(), { 'local.env': 'LOG_LEVEL=debug\n' }), 'local.env');
+  return { dir, envFile };
+}
+
+describe('--check', () => {
+  it('prints every variable with source, length and fingerprint, the user and the resolved command', async () => {
+    const { dir, envFile } = fixture();
+    const result = await runCli(['--check', '--dir', dir, '--env-file', envFile, '--user', 'nobody', '--', 'sh', '-c', 'exit 0']);
+    expect(result.exitCode).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/^runsecrets check: ok$/m);
+    expect(out).toMatch(/^mode: exec$/m);
+    expect(out).toMatch(/^command: sh -c exit 0 -> \/(usr\/)?bin\/sh$/m);
+    expect(out).toMatch(/^user: nobody uid=65534 gid=65534 groups=\(none\)$/m);
+    expect(out).toMatch(/^HOME: \/nonexistent$/m);
+    expect(out).toMatch(new RegExp(`DB_PASSWORD +file +${dir}/db-password +${VALUES.db.length} bytes +sha256:${sha8(VALUES.db)}`));
+    expect(out).toMatch(new RegExp(`API_KEY +file .* sha256:${sha8(VALUES.api)}`));
+    expect(out).toMatch(new RegExp(`MODE +dotenv +${dir}/app.env +${VALUES.dotenv.length} bytes`));
+    expect(out).toMatch(/LOG_LEVEL +env-file/);
+    for (const value of Object.values(VALUES)) expect(out + result.stderr).not.toContain(value);
+  });
+
+  it('lists all problems, not just the first, and exits 1 without starting anything', async () => {
+    const { dir } = fixture();
+    const marker = join(tempDir(), 'started');
+    const result = await runCli(['--check', '--dir', dir, '--require', 'missing_one', '--map', 'X=missing_two', '--user', 'no-such-user', '--', 'no-such-command'], { env: baseEnv() });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^runsecrets check: 4 problem\(s\)$/m);
+    for (const text of ['"missing_one" is required', '"missing_two" is mapped', 'no user named "no-such-user"', 'command "no-such-command" not found']) {
+      expect(result.stdout).toContain(text);
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('does not start the command even when all is well', async () => {
+    const { dir } = fixture();
+    const marker = join(tempDir(), 'started');
+    const result = await runCli(['--check', '--dir', dir, 'sh', '-c', `touch ${marker}`]);
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    // Negative control: without --check the command runs.
+    expect((await runCli(['--dir', dir, 'sh', '-c', `touch ${marker}`])).exitCode).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('prints one JSON document with --log-format json', async () => {
+    const { dir } = fixture();
+    const result = await runCli(['--check', '--log-format', 'json', '--dir', dir, '--require', 'nope', 'true']);
+    expect(result.exitCode).toBe(1);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.ok).toBe(false);
+    expect(plan.mode).toBe('exec');
+    expect(plan.command.path).toMatch(/\/true$/);
+    expect(plan.variables).toContainEqual({ name: 'DB_PASSWORD', source: 'file', path: `${dir}/db-password`, secret: 'db-password', length: VALUES.db.length, sha256: sha8(VALUES.db) });
+    expect(plan.problems).toEqual([expect.objectContaining({ code: 'REQUIRED', exitCode: 1 })]);
+    for (const value of Object.values(VALUES)) expect(result.stdout).not.toContain(value);
+  });
+
+  it('works from its twin, so `docker run IMAGE` with ENV RUNSECRETS_CHECK=1 reports', async () => {
+    const { dir } = fixture();
+    const result = await runCli([], { env: baseEnv({ RUNSECRETS_CHECK: '1', RUNSECRETS_DIR: dir }) });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^command: \(none given\)$/m);
+  });
+
+  it('lists secrets kept for templates only under --explicit', async () => {
+    const { dir } = fixture();
+    const result = await runCli(['--check', '--explicit', '--dir', dir, 'true']);
+    expect(result.stdout).toMatch(/^variables \(1\):$/m);
+    expect(result.stdout).toMatch(/^secrets for templates only \(2\):$/m);
+    expect(result.stdout).toMatch(/^ {2}api_key /m);
+  });
+});

@@ -1,0 +1,232 @@
+// Exec mode through the built CLI (SPEC §6, §9): the command replaces runsecrets and
+// keeps its PID; 127 / 126 are decided before the exec, as one line; without
+// process.execve runsecrets supervises the command instead and forwards signals.
+
+import { execa } from 'execa';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, baseEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { allProcesses, nodeWithoutExecve, procInfo, waitForLine } from '../helpers/processes.js';
+
+/** Prints its PID, announces readiness, and waits for a line on stdin. */
+const WAIT_ON_STDIN = 'echo "$$"; echo READY; read line; echo bye';
+
+/**
+ * Waits for a signal: `wait` returns as soon as a trapped signal arrives. Bounded
+ * (about 10 s) so that a signal that is never delivered fails the test instead of
+ * leaving a shell behind that holds the output pipe open.
+ */
+const WAIT_FOR_SIGNAL = 'i=0; while [ $i -lt 50 ]; do sleep 0.2 >/dev/null 2>&1 & wait $!; i=$((i+1)); done; echo no signal';
+
+/** A tiny executable fixture in `dir`. */
+function script(dir: string, name: string, body: string, mode = 0o755): string {
+  const path = join(dir, name);
+  writeFileSync(path, body);
+  chmodSync(path, mode);
+  return path;
+}
+
+/** runsecrets failed on its own: exactly one `runsecrets: error:` line and no stack trace. */
+function expectOneErrorLine(result: CliResult, exitCode: number): void {
+  expect(result.exitCode).toBe(exitCode);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^runsecrets: error: /);
+}
+
+/** Starts runsecrets with `node` on a command that waits on stdin; resolves once it is READY. */
+async function startWaiting(node: string, dir: string) {
+  const sub = execa(node, [CLI, '--dir', dir, 'sh', '-c', WAIT_ON_STDIN], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'pipe' });
+  const seen = await waitForLine(sub.stdout, 'READY');
+  const childPid = Number(seen.split('\n')[0]);
+  if (sub.pid === undefined) throw new Error('execa reported no PID');
+  return { sub, pid: sub.pid, childPid };
+}
+
+describe('exec mode replaces runsecrets with the command', () => {
+  it('keeps the PID, and nothing of runsecrets remains while the command runs', async () => {
+    const dir = secretsDir({ 'db-password': 'pw' });
+    const { sub, pid, childPid } = await startWaiting(process.execPath, dir);
+
+    expect(childPid).toBe(pid);
+    const self = procInfo(pid);
+    expect(self?.argv).toEqual(['sh', '-c', WAIT_ON_STDIN]);
+    expect(self?.exe).toBe(realpathSync('/bin/sh'));
+    expect(self?.exe).not.toBe(realpathSync(process.execPath));
+    // Exactly one process: the test started it, it has no children, and no runsecrets
+    // process for this secrets dir (unique to this test) exists anywhere.
+    expect(self?.ppid).toBe(process.pid);
+    const others = allProcesses().filter((p) => p.pid !== pid);
+    expect(others.filter((p) => p.ppid === pid)).toEqual([]);
+    expect(others.filter((p) => p.argv.some((a) => a.includes('runsecrets.mjs')) && p.argv.includes(dir))).toEqual([]);
+
+    sub.stdin.end('\n');
+    const result = await sub;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(`${pid}\nREADY\nbye`);
+  });
+
+  it.each([0, 3, 42])('exits with the command\'s own code (%i)', async (code) => {
+    const result = await runCli(['--dir', tempDir(), 'sh', '-c', `echo out; echo err >&2; exit ${code}`]);
+    expect(result.exitCode).toBe(code);
+    expect(result.stdout).toBe('out');
+    expect(result.stderr).toMatch(/err$/);
+  });
+
+  it('removes every RUNSECRETS_* twin from the child\'s environment, and keeps the rest', async () => {
+    const dir = secretsDir({ 'db-password': 'pw' });
+    const env = baseEnv({ RUNSECRETS_DIR: dir, RUNSECRETS_LOG_LEVEL: 'warn', RUNSECRETS_TRIM: 'one', RUNSECRETS_NO_SUCH: 'x', KEEP_ME: 'yes' });
+    const result = await runCli(['env'], { env });
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('RUNSECRETS_'))).toEqual([]);
+    expect(lines).toContain('KEEP_ME=yes');
+    // The twins did take effect: the dir was read and the info line was silenced.
+    expect(lines).toContain('DB_PASSWORD=pw');
+    expect(result.stderr).not.toMatch(/runsecrets: exec /);
+    expect(result.stderr).toMatch(/RUNSECRETS_NO_SUCH is not a runsecrets option/);
+  });
+});
+
+describe('127: command not found on the child\'s PATH', () => {
+  const bin = tempDir();
+  script(bin, 'rs-only-here', '#!/bin/sh\necho found in bin\n');
+  const pathWithBin = `${bin}:/usr/bin:/bin`;
+
+  it('is one error line and exit 127', async () => {
+    const result = await runCli(['--dir', tempDir(), 'rs-no-such-command']);
+    expectOneErrorLine(result, 127);
+    expect(result.stderr).toMatch(/command "rs-no-such-command" not found/);
+  });
+
+  it('is also a missing path given with a slash', async () => {
+    expectOneErrorLine(await runCli(['--dir', tempDir(), join(tempDir(), 'missing')]), 127);
+  });
+
+  it('finds a command through an inherited PATH (negative control: not without it)', async () => {
+    const found = await runCli(['--dir', tempDir(), 'rs-only-here'], { env: baseEnv({ PATH: pathWithBin }) });
+    expect(found).toMatchObject({ exitCode: 0, stdout: 'found in bin' });
+    expectOneErrorLine(await runCli(['--dir', tempDir(), 'rs-only-here']), 127);
+  });
+
+  it('finds a command through a PATH made from a secret', async () => {
+    const dir = secretsDir({ PATH: `${pathWithBin}\n` });
+    expect(await runCli(['--dir', dir, 'rs-only-here'])).toMatchObject({ exitCode: 0, stdout: 'found in bin' });
+  });
+
+  it('finds a command through a PATH from --env-file when none is inherited, which an inherited one beats', async () => {
+    const envFile = join(writeFiles(tempDir(), { 'dev.env': `PATH=${pathWithBin}\n` }), 'dev.env');
+    const args = ['--dir', tempDir(), '--env-file', envFile, 'rs-only-here'];
+    expect(await runCli(args, { env: { HOME: '/root' } })).toMatchObject({ exitCode: 0, stdout: 'found in bin' });
+    expectOneErrorLine(await runCli(args), 127);
+  });
+});
+
+describe('126: found but cannot be executed, as one line (not a Node.js abort, 134)', () => {
+  const dir = tempDir();
+  const cases: [string, () => string | { skip: string }][] = [
+    ['a file without execute permission (0644)', () => script(dir, 'no-x', '#!/bin/sh\necho hi\n', 0o644)],
+    ['a directory given with a slash', () => {
+      mkdirSync(join(dir, 'a-dir'));
+      return `${join(dir, 'a-dir')}/`;
+    }],
+    ['a script whose #! interpreter is missing', () => script(dir, 'bad-interp', '#!/nonexistent/interp\necho hi\n')],
+    ['an executable text file with no #! line', () => script(dir, 'plain-text', 'echo hi\n')],
+    ['an ELF binary whose loader (PT_INTERP) is missing', () => missingLoaderElf(dir)],
+  ];
+
+  it.for(cases)('%s', async ([, make], { skip }) => {
+    const command = make();
+    if (typeof command !== 'string') return skip(command.skip);
+    expectOneErrorLine(await runCli(['--dir', tempDir(), command]), 126);
+  });
+
+  it('a bare name found on PATH without execute permission', async () => {
+    const bin = tempDir();
+    script(bin, 'rs-no-x', '#!/bin/sh\necho hi\n', 0o644);
+    expectOneErrorLine(await runCli(['--dir', tempDir(), 'rs-no-x'], { env: baseEnv({ PATH: `${bin}:/usr/bin:/bin` }) }), 126);
+  });
+
+  it('negative control: the same fixtures run once they are fixed', async () => {
+    const fixed = tempDir();
+    const ok = script(fixed, 'ok', '#!/bin/sh\necho hi\n');
+    expect(await runCli(['--dir', tempDir(), ok])).toMatchObject({ exitCode: 0, stdout: 'hi' });
+    const copy = join(fixed, 'true-copy');
+    writeFileSync(copy, readFileSync('/bin/true'));
+    chmodSync(copy, 0o755);
+    expect((await runCli(['--dir', tempDir(), copy])).exitCode).toBe(0);
+  });
+});
+
+/** A copy of /bin/true whose ELF interpreter path is patched, same length, to a missing one. */
+function missingLoaderElf(dir: string): string | { skip: string } {
+  const loader = '/lib64/ld-linux-x86-64.so.2';
+  const missing = loader.replace('/lib64/', '/nope6/');
+  const elf = readFileSync('/bin/true');
+  const at = elf.indexOf(loader);
+  if (process.arch !== 'x64' || at === -1) return { skip: `needs an x86-64 glibc /bin/true with loader ${loader} (arch ${process.arch})` };
+  if (existsSync(missing)) return { skip: `${missing} exists on this machine` };
+  elf.write(missing, at, 'latin1');
+  const path = join(dir, 'bad-loader');
+  writeFileSync(path, elf);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+describe('without process.execve (Node.js < 22.15): supervised fallback', () => {
+  const old = nodeWithoutExecve();
+  const oldNode = (skip: (note: string) => never): string => ('reason' in old ? skip(old.reason) : old.node);
+
+  it('says so at debug level and passes the exit code through (negative control: Node with execve)', async ({ skip }) => {
+    const node = oldNode(skip);
+    const args = ['--log-level', 'debug', '--dir', tempDir(), 'sh', '-c', 'exit 42'];
+    const fallback = await runCli(args, { node });
+    expect(fallback.exitCode).toBe(42);
+    expect(fallback.stderr).toMatch(/^runsecrets: debug: process\.execve is not available/m);
+    const exec = await runCli(args);
+    expect(exec.exitCode).toBe(42);
+    expect(exec.stderr).not.toMatch(/process\.execve is not available/);
+  });
+
+  it('gives 128+N when the child dies of signal N', async ({ skip }) => {
+    const result = await runCli(['--dir', tempDir(), 'sh', '-c', 'kill -TERM $$'], { node: oldNode(skip) });
+    expect(result.exitCode).toBe(143);
+    expect(result.signal).toBeUndefined();
+  });
+
+  it('is the negative control for the PID test: another PID, a node parent, a child process', async ({ skip }) => {
+    const node = oldNode(skip);
+    const { sub, pid, childPid } = await startWaiting(node, tempDir());
+    expect(childPid).not.toBe(pid);
+    expect(procInfo(pid)?.exe).toBe(realpathSync(node));
+    expect(procInfo(childPid)?.ppid).toBe(pid);
+    sub.stdin.end('\n');
+    expect((await sub).exitCode).toBe(0);
+  });
+
+  it.for(['TERM', 'USR1', 'HUP'])('forwards SIG%s to the child', async (name, { skip }) => {
+    const trap = `trap 'echo got ${name}; exit 0' ${name}; echo READY; ${WAIT_FOR_SIGNAL}`;
+    const sub = execa(oldNode(skip), [CLI, '--dir', tempDir(), 'sh', '-c', trap], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    await waitForLine(sub.stdout, 'READY');
+    sub.kill(`SIG${name}` as NodeJS.Signals);
+    const result = await sub;
+    expect(result.stdout).toBe(`READY\ngot ${name}`);
+    expect(result.exitCode).toBe(0);
+    expect(result.signal).toBeUndefined();
+  });
+
+  it('negative control: a child without the trap dies of the forwarded SIGTERM → 143', async ({ skip }) => {
+    const body = `echo READY; ${WAIT_FOR_SIGNAL}`;
+    const sub = execa(oldNode(skip), [CLI, '--dir', tempDir(), 'sh', '-c', body], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    await waitForLine(sub.stdout, 'READY');
+    sub.kill('SIGTERM');
+    const result = await sub;
+    expect(result.stdout).toBe('READY');
+    expect(result.exitCode).toBe(143);
+    expect(result.signal).toBeUndefined();
+  });
+});
