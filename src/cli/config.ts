@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log.js';
 import { OPTIONS, twinName, type OptionSpec } from './options.js';
 import { parseArgs } from './parse-args.js';
-import { parseChoice, parseMapping, parseSize, parseSwitch } from './values.js';
+import { parseChoice, parseDuration, parseMapping, parseMode, parseSignal, parseSize, parseSwitch, parseTemplate, parseWait } from './values.js';
 
 export type TrimMode = 'all' | 'one' | 'none';
 export type FileEnvPolicy = 'secrets' | 'any' | 'off';
@@ -24,8 +24,21 @@ export interface Config {
   readonly explicit: boolean;
   readonly require: readonly string[];
   readonly pristine: boolean;
+  readonly templates: readonly { readonly source: string; readonly destination: string }[];
+  /** Mode of rendered files. */
+  readonly templateMode: number;
   /** Docker --user SPEC; undefined means no switch. */
   readonly user: string | undefined;
+  readonly watch: boolean;
+  readonly signalGroup: boolean;
+  /** Quiescence before a rotation is applied, in ms. */
+  readonly wait: { readonly min: number; readonly max: number };
+  readonly reloadSignal: NodeJS.Signals | undefined;
+  readonly stopSignal: NodeJS.Signals;
+  /** ms between the stop signal and SIGKILL. */
+  readonly stopTimeout: number;
+  /** Polling interval in ms; undefined watches with inotify. */
+  readonly poll: number | undefined;
   readonly check: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -73,6 +86,12 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
   const maps = list('map');
   const maxSize = one('max-size');
   const user = one('user');
+  const typed = <T>(name: string, parse: (label: string, text: string) => T, fallback: T): T => {
+    const found = one(name);
+    return found === undefined ? fallback : parse(found.label, found.text);
+  };
+  const templates = list('template');
+  const poll = one('poll');
   const mapped = maps.items.map((text) => parseMapping(maps.label, text));
   rejectDuplicateTargets(mapped, maps.label);
   return {
@@ -86,7 +105,16 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     explicit: flag('explicit'),
     require: list('require').items,
     pristine: flag('pristine'),
+    templates: templates.items.map((text) => parseTemplate(templates.label, text)),
+    templateMode: typed('template-mode', parseMode, 0o600),
     user: user === undefined ? undefined : nonEmptyUser(user),
+    watch: flag('watch'),
+    signalGroup: flag('signal-group'),
+    wait: typed('wait', parseWait, { min: 200, max: 2000 }),
+    reloadSignal: typed<NodeJS.Signals | undefined>('reload-signal', parseSignal, undefined),
+    stopSignal: typed('stop-signal', parseSignal, 'SIGTERM'),
+    stopTimeout: typed('stop-timeout', parseDuration, 10_000),
+    poll: poll === undefined || poll.text === 'off' ? undefined : parseDuration(poll.label, poll.text),
     check: flag('check'),
     logLevel: choice<LogLevel>('log-level', LOG_LEVELS, 'info'),
     logFormat: choice<LogFormat>('log-format', ['text', 'json'], 'text'),

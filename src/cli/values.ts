@@ -1,6 +1,8 @@
 // Converters from option text to typed values. Each throws a usage error that quotes
 // the option (and its twin) and what was received.
 
+import { constants } from 'node:os';
+
 import { usageError } from '../errors.js';
 
 /** Names an option for messages: `--trim (RUNSECRETS_TRIM)`. */
@@ -44,4 +46,52 @@ export function parseMapping(label: Label, text: string): { variable: string; se
     throw usageError(`${label} takes VAR=SECRET with VAR a variable name (letters, digits, _), got ${JSON.stringify(text)}`);
   }
   return { variable, secret };
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration in milliseconds: `200ms`, `2s`, `1.5s`, `1m`, `0`. */
+export function parseDuration(label: Label, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const unit = match?.[2] === undefined ? (Number(match?.[1]) === 0 ? 1 : undefined) : DURATION_UNITS[match[2]];
+  if (match === null || unit === undefined) {
+    throw usageError(`${label} must be a duration like 0, 200ms, 2s or 1m, got ${JSON.stringify(text)}`);
+  }
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** `MIN[:MAX]` as consul-template's wait: MAX defaults to 4×MIN and may not be below MIN. */
+export function parseWait(label: Label, text: string): { min: number; max: number } {
+  const [minText = '', maxText, extra] = text.split(':');
+  if (extra !== undefined) throw usageError(`${label} takes MIN[:MAX] like 200ms:2s, got ${JSON.stringify(text)}`);
+  const min = parseDuration(label, minText);
+  const max = maxText === undefined ? min * 4 : parseDuration(label, maxText);
+  if (max < min) throw usageError(`${label} has MAX below MIN in ${JSON.stringify(text)}; give MIN:MAX with MIN <= MAX`);
+  return { min, max };
+}
+
+/** A signal by name (`SIGHUP`, `HUP`, `hup`) or number; returned as its SIG name. */
+export function parseSignal(label: Label, text: string): NodeJS.Signals {
+  const signals = constants.signals as Record<string, number>;
+  const upper = text.trim().toUpperCase();
+  const name = /^\d+$/.test(upper)
+    ? Object.keys(signals).find((key) => signals[key] === Number(upper))
+    : [upper, `SIG${upper}`].find((key) => signals[key] !== undefined);
+  if (name === undefined) throw usageError(`${label} must be a signal like SIGHUP, HUP or 1, got ${JSON.stringify(text)}`);
+  return name as NodeJS.Signals;
+}
+
+/** An octal file mode like `0600` or `640`. */
+export function parseMode(label: Label, text: string): number {
+  if (!/^0?[0-7]{3}$/.test(text.trim())) throw usageError(`${label} must be an octal mode like 0600 or 0640, got ${JSON.stringify(text)}`);
+  return Number.parseInt(text.trim(), 8);
+}
+
+/** `SRC:DEST` for --template, split at the first colon. */
+export function parseTemplate(label: Label, text: string): { source: string; destination: string } {
+  const colon = text.indexOf(':');
+  const source = text.slice(0, colon);
+  const destination = text.slice(colon + 1);
+  if (colon <= 0 || destination === '') throw usageError(`${label} takes SRC:DEST, got ${JSON.stringify(text)}`);
+  return { source, destination };
 }

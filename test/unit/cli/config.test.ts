@@ -87,6 +87,41 @@ describe('resolveConfig', () => {
     const size = (text: string) => resolveConfig(['--max-size', text, 'true'], {}).maxSize;
     expect([size('10'), size('2K'), size('2KiB'), size('1MB'), size('1MiB'), size('1GiB')]).toEqual([10, 2048, 2048, 1e6, 1048576, 1024 ** 3]);
   });
+
+  it('defaults the template and watch options as --help says', () => {
+    const config = resolveConfig(['true'], {});
+    expect(config.templates).toEqual([]);
+    expect(config.templateMode).toBe(0o600);
+    expect([config.watch, config.signalGroup]).toEqual([false, false]);
+    expect(config.wait).toEqual({ min: 200, max: 2000 });
+    expect([config.reloadSignal, config.stopSignal, config.stopTimeout, config.poll]).toEqual([undefined, 'SIGTERM', 10_000, undefined]);
+  });
+
+  it('parses template, mode, wait, signals, timeouts and polling from flags and twins', () => {
+    const config = resolveConfig(['--template', 'a.tmpl:/etc/a.conf', '--template-mode', '640', '--wait', '0', '--reload-signal', 'hup', '--poll', '250ms', 'true'], {
+      RUNSECRETS_TEMPLATE: 'x:/y, dir:/out',
+      RUNSECRETS_WATCH: 'true',
+      RUNSECRETS_STOP_SIGNAL: '3',
+      RUNSECRETS_STOP_TIMEOUT: '1.5s',
+    });
+    expect(config.templates).toEqual([{ source: 'a.tmpl', destination: '/etc/a.conf' }]);
+    expect(config.templateMode).toBe(0o640);
+    expect(config.watch).toBe(true);
+    expect(config.wait).toEqual({ min: 0, max: 0 });
+    expect([config.reloadSignal, config.stopSignal, config.stopTimeout, config.poll]).toEqual(['SIGHUP', 'SIGQUIT', 1500, 250]);
+    expect(resolveConfig(['--wait', '1s', 'true'], {}).wait).toEqual({ min: 1000, max: 4000 });
+    expect(resolveConfig(['--wait', '50ms:1m', 'true'], {}).wait).toEqual({ min: 50, max: 60_000 });
+  });
+
+  it.each([
+    ['--template', 'nodest'], ['--template', ':/dest'], ['--template', 'src:'],
+    ['--template-mode', '0800'], ['--template-mode', 'rw'],
+    ['--wait', '2s:1s'], ['--wait', '1s:2s:3s'], ['--wait', '5'],
+    ['--reload-signal', 'SIGNOPE'], ['--stop-signal', '999'],
+    ['--stop-timeout', '-1s'], ['--poll', 'sometimes'],
+  ])('rejects %s %s with a usage error naming the option', (name, value) => {
+    expect(usage(() => resolveConfig([name, value, 'true'], {})).message).toContain(name);
+  });
 });
 
 describe('withoutTwins', () => {
