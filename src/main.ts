@@ -85,7 +85,9 @@ function reportFatal(log: Logger, error: unknown): number {
   }
   // Not expected: say what kind of failure it was, never its data.
   log.error(`internal error (${(error as Error | undefined)?.name ?? 'unknown'}); rerun with --log-level debug and report it`);
-  log.debug(String((error as Error | undefined)?.stack ?? ''));
+  // Frames only: an error's message may quote the data it failed on.
+  const frames = String((error as Error | undefined)?.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  log.debug(`internal error at:\n${frames.join('\n')}`);
   return 1;
 }
 

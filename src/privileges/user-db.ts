@@ -1,5 +1,6 @@
 // /etc/passwd and /etc/group parsing, pure: text in, entries out. Malformed lines are
-// skipped, as libc and moby/sys/user do.
+// skipped, as glibc does: a line whose uid or gid is not a number never matches, so it
+// can never be read as 0 (root).
 
 /** One /etc/passwd entry. */
 export interface PasswdEntry {

@@ -32,10 +32,13 @@ export function resolveCommand(command: string, pathVariable: string | undefined
     if (stats.isFile() && canExecute(candidate, stats)) return checkRunnable(command, candidate, canExecute);
     denied ??= candidate;
   }
-  if (denied !== undefined) {
-    throw new RunsecretsError('NOT_EXECUTABLE', `command "${command}" at ${denied} is not executable by the target user; chmod +x it or fix the user`, 126);
-  }
+  if (denied !== undefined) throw notExecutable(command, denied);
   throw notFound(command, command.includes('/') ? 'the path' : `PATH=${pathVariable ?? ''}`);
+}
+
+function notExecutable(command: string, path: string): RunsecretsError {
+  const what = statOrUndefined(path)?.isDirectory() === true ? 'is a directory; name the program inside it' : 'is not executable by the target user; chmod +x it or fix the user';
+  return new RunsecretsError('NOT_EXECUTABLE', `command "${command}" at ${path} ${what}`, 126);
 }
 
 function checkRunnable(command: string, path: string, canExecute: CanExecute): string {

@@ -48,6 +48,12 @@ async function startWaiting(node: string, dir: string) {
 }
 
 describe('exec mode replaces runsecrets with the command', () => {
+  it('says exactly one line at the default level, even with unrelated *_FILE variables around', async () => {
+    const result = await runCli(['--dir', secretsDir({ 'db-password': 'pw' }), 'true'], { env: baseEnv({ SSL_CERT_FILE: '/etc/ssl/certs/ca.pem' }) });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets$/)]);
+  });
+
   it('keeps the PID, and nothing of runsecrets remains while the command runs', async () => {
     const dir = secretsDir({ 'db-password': 'pw' });
     const { sub, pid, childPid } = await startWaiting(process.execPath, dir);
@@ -143,6 +149,13 @@ describe('126: found but cannot be executed, as one line (not a Node.js abort, 1
     const command = make();
     if (typeof command !== 'string') return skip(command.skip);
     expectOneErrorLine(await runCli(['--dir', tempDir(), command]), 126);
+  });
+
+  it('says a directory is a directory rather than advising chmod +x', async () => {
+    mkdirSync(join(dir, 'named-dir'));
+    const result = await runCli(['--dir', tempDir(), `${join(dir, 'named-dir')}/`]);
+    expect(result.stderr).toMatch(/named-dir\/? is a directory; name the program inside it/);
+    expect(result.stderr).not.toContain('chmod');
   });
 
   it('a bare name found on PATH without execute permission', async () => {
