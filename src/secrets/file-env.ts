@@ -36,7 +36,7 @@ export function readFileEnv(config: Config, inherited: Env, realDirs: readonly s
     if (value !== undefined) found.push({ variable, fileVariable, path, value });
   }
   if (outside.length > 0) {
-    log.debug(`left as they are, pointing outside the secrets dirs: ${outside.join(', ')} (--file-env any would read them)`);
+    log.info(`left as they are, pointing outside the secrets dirs: ${outside.join(', ')} (--file-env any would read them)`);
   }
   return found;
 }
