@@ -1,0 +1,123 @@
+// The deployment examples, run here: each test reads the example's own YAML, lays the
+// secrets out as that platform mounts them, and runs runsecrets with the example's
+// RUNSECRETS_* settings. The one difference from a real container is RUNSECRETS_DIR,
+// which points at the temp dir standing in for /run/secrets.
+
+import { execa } from 'execa';
+import { chmodSync, copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const IS_ROOT = process.getuid?.() === 0;
+
+interface Service {
+  environment: Record<string, string>;
+  command?: string[];
+  working_dir?: string;
+  secrets: (string | { source: string; target: string })[];
+}
+
+interface ComposeFile {
+  services: Record<string, Service>;
+  secrets: Record<string, { file?: string; external?: boolean }>;
+}
+
+function readExample(path: string): ComposeFile {
+  return parse(readFileSync(join(ROOT, path), 'utf8')) as ComposeFile;
+}
+
+/** Creates `name` like the official node images' user unless it exists; removes it afterwards. */
+function useAccount(name: string): { home: string; uid: () => number } {
+  let created = false;
+  let uid = -1;
+  beforeAll(async () => {
+    const exists = await execa('id', ['-u', name], { reject: false });
+    if (exists.exitCode !== 0) {
+      await execa('useradd', ['--no-create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/sh', '--user-group', name]);
+      created = true;
+    }
+    uid = Number((await execa('id', ['-u', name])).stdout);
+  });
+  afterAll(async () => {
+    if (created) await execa('userdel', [name], { reject: false });
+  });
+  return { home: `/home/${name}`, uid: () => uid };
+}
+
+describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets (needs root: switches to the node user)', () => {
+  const compose = readExample('examples/compose/compose.yaml');
+  const service = compose.services.app as Service;
+  const account = useAccount(service.environment.RUNSECRETS_USER as string);
+
+  it('gives the sample app its mapped, automatic and dotenv variables as the node user', async () => {
+    // Compose mounts each file secret at /run/secrets/NAME, and the app at working_dir.
+    const secrets = tempDir();
+    for (const name of service.secrets as string[]) {
+      copyFileSync(join(ROOT, 'examples/compose', compose.secrets[name]?.file as string), join(secrets, name));
+    }
+    const app = tempDir();
+    cpSync(join(ROOT, 'examples/sample-app'), app, { recursive: true });
+
+    const result = await runCli(service.command ?? [], { env: baseEnv({ ...service.environment, RUNSECRETS_DIR: secrets }), cwd: app });
+
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`uid ${account.uid()}, HOME=${account.home}`);
+    const received = result.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim().split(/\s+/)[0]);
+    expect(received).toEqual(['API_KEY', 'PGPASSWORD', 'SMTP_PASSWORD', 'SMTP_USER']);
+    expect(result.stdout).toContain('RUNSECRETS_* variables visible: none');
+  });
+
+  it('refuses to start the app when a required secret is not mounted', async () => {
+    const secrets = tempDir();
+    const result = await runCli(service.command ?? [], { env: baseEnv({ ...service.environment, RUNSECRETS_DIR: secrets }), cwd: ROOT });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/secret "db_password" is required/);
+  });
+});
+
+describe.skipIf(!IS_ROOT)('examples/swarm: external secrets on a tmpfs, root-owned 0444 (needs root)', () => {
+  const stack = readExample('examples/swarm/stack.yaml');
+  const service = stack.services.api as Service;
+  const account = useAccount(service.environment.RUNSECRETS_USER as string);
+
+  /** Swarm's layout: one root-owned 0444 file per secret, named by its target. */
+  function mount(values: Record<string, string>): string {
+    const dir = tempDir();
+    for (const secret of service.secrets as { source: string; target: string }[]) {
+      expect(stack.secrets[secret.source]?.external).toBe(true);
+      const path = join(dir, secret.target);
+      writeFileSync(path, values[secret.target] as string);
+      chmodSync(path, 0o444);
+    }
+    return dir;
+  }
+
+  const env = (dir: string) => baseEnv({ ...service.environment, RUNSECRETS_DIR: dir });
+  const printEnv = ['sh', '-c', 'id -u; echo "${#PGPASSWORD} ${#STRIPE_KEY} ${API_KEY-unset}"'];
+
+  it('maps only the listed secrets and runs the app as node', async () => {
+    const dir = mount({ db_password: 'first-password', stripe_key: 'sk_test_first' });
+    const result = await runCli(printEnv, { env: env(dir) });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([String(account.uid()), '14 13 unset']);
+  });
+
+  it('a rotated secret (new version, same target) changes its fingerprint and nothing else', async () => {
+    const check = async (password: string) => {
+      const result = await runCli(['--check', '--log-format', 'json', ...printEnv], { env: env(mount({ db_password: password, stripe_key: 'sk_test_first' })) });
+      expect(result.exitCode).toBe(0);
+      const plan = JSON.parse(result.stdout) as { variables: { name: string; sha256: string }[] };
+      return Object.fromEntries(plan.variables.map((v) => [v.name, v.sha256]));
+    };
+    const before = await check('first-password');
+    const after = await check('second-password');
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    expect(after.PGPASSWORD).not.toBe(before.PGPASSWORD);
+    expect(after.STRIPE_KEY).toBe(before.STRIPE_KEY);
+  });
+});
