@@ -1,10 +1,15 @@
 // Builds the single-file bundle dist/runsecrets.mjs: the whole CLI and its
 // dependencies in one ES module that runs with a bare `node`, no node_modules.
+import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const builtins = new Set(builtinModules);
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * esbuild hoists every `import … from 'node:x'` to the top of an ES module bundle, so a
@@ -49,6 +54,35 @@ function esmShim(path) {
   ].join('\n');
 }
 
+/**
+ * Big dependencies that only some runs use (liquidjs, for --template) are bundled as a
+ * string, compiled with `new Function` when first required. Code in the bundle costs
+ * start-up even if it never runs: V8 must pre-parse every function to find where it
+ * ends, about 4 ms for liquidjs' 180 KB on every start. A string literal is only
+ * scanned; brotli and base64 make it 50 KB without escapes, quotes or line breaks, so
+ * that costs next to nothing (BENCHMARKS.md, "Templates"). The package's CommonJS build is used; its `require()`
+ * of Node built-ins goes to process.getBuiltinModule().
+ */
+const LAZY_SOURCE_PACKAGES = ['liquidjs'];
+const lazySource = {
+  name: 'lazy-source',
+  setup(build) {
+    const filter = new RegExp(`^(${LAZY_SOURCE_PACKAGES.join('|')})$`);
+    // Paths relative to the repo root: the bundle names the package, not the build machine's dirs.
+    build.onResolve({ filter }, ({ path }) => ({ path: relative(ROOT, require.resolve(path)), namespace: 'lazy-source' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-source' }, ({ path }) => ({
+      contents: [
+        `const packed = ${JSON.stringify(brotliCompressSync(`${readFileSync(join(ROOT, path), 'utf8')}\n//# sourceURL=${path}`).toString('base64'))};`,
+        "const source = process.getBuiltinModule('node:zlib').brotliDecompressSync(Buffer.from(packed, 'base64')).toString();",
+        'const builtin = (id) => process.getBuiltinModule(id);',
+        "builtin.resolve = (id) => { throw new Error(`cannot resolve ${id} from a bundled package`); };",
+        "new Function('exports', 'require', 'module', source)(module.exports, builtin, module);",
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: ['bin/runsecrets.ts'],
   outfile: 'dist/runsecrets.mjs',
@@ -58,6 +92,6 @@ await build({
   target: 'node22',
   minifySyntax: true,
   legalComments: 'none',
-  plugins: [lazyBuiltins],
+  plugins: [lazySource, lazyBuiltins],
   logLevel: 'warning',
 });

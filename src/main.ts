@@ -44,11 +44,14 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       return first.exitCode;
     }
 
-    // 4. Drop privileges, then find the command as the user who will run it.
+    // 4. Write the rendered files while still the caller: root can hand them to the target user.
+    await writeTemplates(config, prepared, io, log);
+
+    // 5. Drop privileges, then find the command as the user who will run it.
     if (prepared.credentials !== undefined) switchUser(prepared.credentials);
     const path = resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, accessExecutable);
 
-    // 5. Replace this process with the command.
+    // 6. Replace this process with the command.
     await logStart(log, path, prepared);
     return await execCommand({ path, argv: config.command, env: prepared.env }, log);
   } catch (error) {
@@ -63,9 +66,21 @@ async function check(config: Config, prepared: Prepared, io: Io): Promise<number
   const commandPath = command === undefined ? undefined
     : problems.attempt(() => resolveCommand(command, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])));
   const { checkDocument, checkText } = await import('./check/report.js');
-  const input = { mode: 'exec' as const, command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, problems: problems.list };
+  const templates = prepared.templateFiles.map((file) => ({ ...file, mode: config.templateMode, uid: user.uid, gid: user.gid, content: prepared.rendered.find((r) => r.destination === file.destination)?.content }));
+  const input = { mode: 'exec' as const, command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, problems: problems.list };
   io.stdout(config.logFormat === 'json' ? `${JSON.stringify(checkDocument(input), null, 2)}\n` : checkText(input));
   return problems.empty ? 0 : 1;
+}
+
+/** Writes the rendered templates (mode --template-mode, owned by the --user); liquidjs stays unloaded without --template. */
+async function writeTemplates(config: Config, prepared: Prepared, io: Io, log: Logger): Promise<void> {
+  if (prepared.rendered.length === 0) return;
+  // A command that cannot run fails before anything is written; the lookup that counts follows the switch.
+  const user = prepared.credentials ?? { uid: io.caller.uid, gid: io.caller.gid, groups: [] };
+  resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups]));
+  const { writeRendered } = await import('./templates/index.js');
+  const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
+  await writeRendered(prepared.rendered, { mode: config.templateMode, ...owner }, log);
 }
 
 async function logStart(log: Logger, path: string, prepared: Prepared): Promise<void> {

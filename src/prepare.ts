@@ -1,5 +1,6 @@
 // Everything before the command runs, shared by a run and --check: read the sources,
-// build the child's environment, resolve the user. Problems are collected, not thrown.
+// build the child's environment, resolve the user, render the templates in memory.
+// Problems are collected, not thrown.
 
 import type { Config } from './cli/config.js';
 import { withoutTwins } from './cli/config.js';
@@ -9,6 +10,7 @@ import { buildEnv } from './mapping/build-env.js';
 import { resolveUser, type Caller, type Credentials } from './privileges/resolve-user.js';
 import { checkCanSwitch, loadUserDb } from './privileges/switch-user.js';
 import { readSources, type Sources } from './secrets/read-sources.js';
+import type { RenderedFile, TemplateFile } from './templates/index.js';
 import type { MadeVariable, Secret } from './types.js';
 
 /** A prepared run: what the child gets and who it runs as, plus every problem found. */
@@ -18,6 +20,10 @@ export interface Prepared {
   /** Secrets that became no variable. */
   readonly unexported: readonly Secret[];
   readonly credentials: Credentials | undefined;
+  /** Every template file found for --template, rendered or not. */
+  readonly templateFiles: readonly TemplateFile[];
+  /** The templates that rendered, in memory; written by main.ts only if there is no problem. */
+  readonly rendered: readonly RenderedFile[];
   readonly problems: Problems;
 }
 
@@ -29,7 +35,16 @@ export async function prepare(config: Config, inheritedEnv: Readonly<Record<stri
   const plan = buildEnv(config, sources, inherited, problems, log);
   const credentials = config.user === undefined ? undefined : problems.attempt(() => resolveCredentials(config.user as string, caller));
   const env = credentials === undefined ? plan.env : { ...plan.env, HOME: credentials.home };
-  return { env, variables: plan.variables, unexported: unexportedSecrets(sources, plan.variables), credentials, problems };
+  const { templateFiles, rendered } = await renderTemplates(config, sources, env, problems);
+  return { env, variables: plan.variables, unexported: unexportedSecrets(sources, plan.variables), credentials, templateFiles, rendered, problems };
+}
+
+/** Renders every --template against the secrets and the child's final env; liquidjs is loaded only when there is one. */
+async function renderTemplates(config: Config, sources: Sources, env: Record<string, string>, problems: Problems): Promise<Pick<Prepared, 'templateFiles' | 'rendered'>> {
+  if (config.templates.length === 0) return { templateFiles: [], rendered: [] };
+  const templates = await import('./templates/index.js');
+  const templateFiles = templates.discoverTemplates(config.templates, problems);
+  return { templateFiles, rendered: await templates.renderTemplateFiles(templateFiles, { secrets: sources.secrets, env }, problems) };
 }
 
 function resolveCredentials(spec: string, caller: Caller): Credentials {

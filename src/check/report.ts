@@ -17,7 +17,19 @@ export interface CheckInput {
   readonly variables: readonly MadeVariable[];
   /** Secrets that became no variable (--explicit, or *.env files themselves). */
   readonly unexported: readonly Secret[];
+  /** Every --template file: where it goes, with which mode and owner; content undefined when it did not render. */
+  readonly templates: readonly CheckTemplate[];
   readonly problems: readonly RunsecretsError[];
+}
+
+/** One template as --check reports it (its rendered content only as length and fingerprint). */
+export interface CheckTemplate {
+  readonly source: string;
+  readonly destination: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly content: Buffer | undefined;
 }
 
 /** The plan as a JSON-ready object. */
@@ -31,6 +43,10 @@ export function checkDocument(input: CheckInput): Record<string, unknown> {
     home: input.home ?? null,
     variables: input.variables.map((v) => ({ name: v.name, source: v.source, path: v.path, ...(v.secret === undefined ? {} : { secret: v.secret }), ...summary(v.value) })),
     unexportedSecrets: input.unexported.map((s) => ({ name: s.name, path: s.path, ...summary(s.value) })),
+    templates: input.templates.map((t) => ({
+      source: t.source, destination: t.destination, mode: octal(t.mode), owner: { uid: t.uid, gid: t.gid },
+      rendered: t.content !== undefined, ...(t.content === undefined ? {} : summary(t.content)),
+    })),
     problems: input.problems.map((p) => ({ code: p.code, exitCode: p.exitCode, message: p.message })),
   };
 }
@@ -49,11 +65,20 @@ export function checkText(input: CheckInput): string {
     lines.push(`secrets for templates only (${input.unexported.length}):`);
     lines.push(...table(input.unexported.map((s) => [s.name, s.path, `${s.value.length} bytes`, `sha256:${fingerprint(s.value)}`])));
   }
+  if (input.templates.length > 0) {
+    lines.push(`templates (${input.templates.length}):`);
+    lines.push(...table(input.templates.map((t) => [t.destination, `from ${t.source}`, `mode ${octal(t.mode)}`, `owner ${t.uid}:${t.gid}`,
+      t.content === undefined ? 'not rendered (see problems)' : `${t.content.length} bytes, sha256:${fingerprint(t.content)}`])));
+  }
   if (input.problems.length > 0) {
     lines.push(`problems (${input.problems.length}):`);
     lines.push(...input.problems.map((p) => `  - ${p.message}`));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function octal(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
 }
 
 function table(rows: readonly string[][]): string[] {

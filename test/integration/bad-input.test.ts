@@ -74,9 +74,34 @@ const CASES: Case[] = [
   },
   { name: 'unknown user', exit: 1, message: /--user no-such-user .*no user named "no-such-user"/, args: (s) => ['--dir', s.dir, '--user', 'no-such-user', ...s.child] },
   { name: 'unknown group', exit: 1, message: /no group named "no-such-group"/, args: (s) => ['--dir', s.dir, '--user', 'nobody:no-such-group', ...s.child] },
+  ...templateCases(),
   { name: 'command not found', exit: 127, message: /command "no-such-command" not found/, args: (s) => ['--dir', s.dir, 'no-such-command'] },
   { name: 'command not executable', exit: 126, message: /command ".*noexec" at .* is not executable/, args: (s) => ['--dir', s.dir, s.noexec] },
 ];
+
+/** Template errors (SPEC §4): each names the template and line, never a value, even one the template computed. */
+function templateCases(): Case[] {
+  const template = (s: ReturnType<typeof setup>, text: string, extra: string[] = []) => {
+    writeFileSync(join(s.work, 'app.conf.tmpl'), text);
+    return ['--dir', s.dir, '--template', `${join(s.work, 'app.conf.tmpl')}:${join(s.work, 'out/app.conf')}`, ...extra, ...s.child];
+  };
+  return [
+    { name: 'template: unknown variable, looked up by a secret\'s value', exit: 1, message: /template .*app.conf.tmpl, line 2: unknown variable secrets\[env.DB_PASSWORD\]/, args: (s) => template(s, 'x\n{{ secrets[env.DB_PASSWORD] }}') },
+    { name: 'template: unknown filter', exit: 1, message: /template .*app.conf.tmpl, line 1: unknown filter "nope"/, args: (s) => template(s, '{{ secrets.api_key | nope }}') },
+    { name: 'template: syntax error', exit: 1, message: /template .*app.conf.tmpl, line 1: syntax error/, args: (s) => template(s, '{{ secrets.api_key ') },
+    { name: 'template: include', exit: 1, message: /line 1: \{% include %\} is not available/, args: (s) => template(s, '{% include "/etc/passwd" %}') },
+    { name: 'template: filter error on a secret', exit: 1, message: /line 1: base64_decode: the value is not base64/, args: (s) => template(s, '{{ secrets["db-password"] | base64_decode }}') },
+    {
+      name: 'template: binary secret as text', exit: 1, message: /line 1: secret "binary" is not UTF-8 text \(15 bytes\)/,
+      args: (s) => { writeFileSync(join(s.dir, 'binary'), VALUES.binary); return template(s, '{{ secrets.binary }}', ['--explicit']); },
+    },
+    { name: 'template: missing template file', exit: 1, message: /--template \/nonexistent\/app.tmpl:.*cannot read \/nonexistent\/app.tmpl: no such file/, args: (s) => ['--dir', s.dir, '--template', `/nonexistent/app.tmpl:${s.work}/out`, ...s.child] },
+    {
+      name: 'template: destination cannot be written', exit: 1, message: /cannot create directory .*noexec\/sub for rendered files: stat failed: not a directory \(ENOTDIR\)/,
+      args: (s) => { writeFileSync(join(s.work, 'ok.tmpl'), '{{ secrets.api_key }}'); return ['--dir', s.dir, '--template', `${join(s.work, 'ok.tmpl')}:${s.noexec}/sub/app.conf`, ...s.child]; },
+    },
+  ];
+}
 
 describe.each(['info', 'debug'])('bad input at --log-level %s', (level) => {
   it.each(CASES)('$name', async (testCase) => {

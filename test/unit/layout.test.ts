@@ -1,4 +1,4 @@
-// The data flows one way: argv/env → cli → secrets → mapping → privileges → process.
+// The data flows one way: argv/env → cli → secrets → mapping → templates → privileges → process.
 // A module imports only from its own stage, stages to its left, and the shared files.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
-const STAGES = ['cli', 'secrets', 'mapping', 'privileges', 'process'];
+const STAGES = ['cli', 'secrets', 'mapping', 'templates', 'privileges', 'process'];
 const SHARED = new Set(['errors.ts', 'log.ts', 'types.ts', 'version.ts']);
 const src = join(ROOT, 'src');
 

@@ -1,0 +1,44 @@
+// Renders template files in memory, every one of them, recording each problem: the
+// caller writes nothing unless all rendered.
+
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { describeOsError, RunsecretsError, type Problems } from '../errors.js';
+import type { TemplateFile } from './discover.js';
+import { createEngine } from './engine.js';
+import type { TemplateScope } from './scope.js';
+import { templateProblems } from './template-errors.js';
+
+/** A template's output, not yet written. */
+export interface Rendered extends TemplateFile {
+  readonly content: Buffer;
+}
+
+/** Parses and renders each file with `scope`; a file that fails is left out and its problems recorded. */
+export async function renderFiles(files: readonly TemplateFile[], scope: TemplateScope, problems: Problems): Promise<Rendered[]> {
+  if (files.length === 0) return [];
+  const engine = createEngine();
+  const out: Rendered[] = [];
+  for (const file of files) {
+    const text = problems.attempt(() => readTemplate(file.source));
+    if (text === undefined) continue;
+    try {
+      const output: unknown = engine.renderSync(engine.parse(text, file.source), scope);
+      out.push({ ...file, content: Buffer.from(String(output), 'utf8') });
+    } catch (error) {
+      for (const problem of templateProblems(error, file.source)) problems.add(problem);
+    }
+  }
+  return out;
+}
+
+function readTemplate(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new RunsecretsError('TEMPLATE_READ', `cannot read template ${path}: ${describeOsError(error)}`, 1, error);
+  }
+  if (!isUtf8(bytes)) throw new RunsecretsError('TEMPLATE_READ', `template ${path} is not UTF-8 text; save it as UTF-8`);
+  return bytes.toString('utf8');
+}
