@@ -5,12 +5,14 @@
 //   BENCH_RUNS=40    measured rounds (each round runs every case once)
 //   BENCH_WARMUP=5   rounds run first and thrown away
 
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, homedir, release, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureInterleaved, quantile, timeOnce } from './lib/measure.mjs';
 import { createSecretsDir } from './lib/secrets-dir.mjs';
+import { createTemplatesDir } from './lib/templates-dir.mjs';
 
 const GOAL_MS = 5;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,6 +28,9 @@ const trueBin = '/bin/true';
 const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: homedir() };
 const caCerts = process.env.NODE_EXTRA_CA_CERTS ?? (existsSync('/etc/ssl/certs/ca-certificates.crt') ? '/etc/ssl/certs/ca-certificates.crt' : undefined);
 const secrets = createSecretsDir(100);
+// The templates case (BENCHMARKS.md, "Templates"): 100 templates over 1,000 secrets.
+const manySecrets = createSecretsDir(1000);
+const templates = createTemplatesDir(manySecrets.dir, 100);
 const cacheDir = mkdtempSync(join(tmpdir(), 'runsecrets-bench-cache-'));
 
 // 2. The cases. Every runsecrets case reads the 100 secrets and execs /bin/true.
@@ -37,6 +42,17 @@ const cases = [
   { name: 'unbundled (lib/bin/runsecrets.js)', command: node, args: run(join(root, 'lib/bin/runsecrets.js')), env },
 ];
 const notes = [];
+// Standalone executables, when built: the shipped one (npm run build:exe, Bun) and the
+// Node.js SEA it was chosen over (node scripts/build-exe.mjs --node-sea; BENCHMARKS.md).
+// Each is measured only if built from the current bundle (its .bundle-sha256 stamp).
+const bundleHash = createHash('sha256').update(readFileSync(bundle)).digest('hex');
+for (const [file, name] of [['dist/runsecrets-linux-x64', 'standalone exe (Bun)'], ['dist/runsecrets-linux-x64-node-sea', 'standalone exe (Node.js SEA)']]) {
+  const exe = join(root, file);
+  const stamp = `${exe}.bundle-sha256`;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === bundleHash) cases.push({ name: `${name} ${file.slice(5)}`, command: exe, args: run(exe).slice(1), env });
+  else if (existsSync(exe)) notes.push(`${file}: skipped, built from another bundle (rebuild it: scripts/build-exe.mjs)`);
+  else if (!file.endsWith('-sea')) notes.push(`${file}: skipped, not built (npm run build:exe)`);
+}
 const gosu = findOnPath('gosu');
 if (gosu === undefined) notes.push('gosu: skipped, not installed (apt-get install -y gosu)');
 else if (process.getuid?.() !== 0) notes.push('gosu: skipped, switching users needs root');
@@ -52,6 +68,16 @@ else {
 extras.push({ name: 'bundle, NODE_COMPILE_CACHE warm', command: node, args: run(bundle), env: { ...env, NODE_COMPILE_CACHE: cacheDir } });
 // The default --log-level info writes a start line; under Docker stderr is a pipe.
 extras.push({ name: 'bundle, --log-level info, stderr a pipe', command: node, args: run(bundle, 'info'), env, stderrPipe: true });
+// Templates: 1,000 secrets (--explicit: no variables, so the rows differ by the templates
+// alone), without templates, then 100 templates rendered and written to a fresh dir, then
+// the same 100 rendered again over unchanged files (nothing written).
+const explicitRun = (extra) => [bundle, '--log-level', 'warn', '--explicit', '--dir', manySecrets.dir, ...extra, '--', trueBin];
+const renderTo = ['--template', `${templates.dir}:${templates.out}`];
+extras.push({ name: 'bundle, 1,000 secrets, no templates', command: node, args: explicitRun([]), env });
+extras.push({ name: 'bundle, 1,000 secrets, 100 templates written', command: node, args: explicitRun(renderTo), env, before: () => rmSync(templates.out, { recursive: true, force: true }) });
+extras.push({ name: 'bundle, 1,000 secrets, 100 templates unchanged', command: node, args: explicitRun(renderTo), env });
+// BENCH_BASELINE=path/to/other/runsecrets.mjs: the same 100-secret run with another build, e.g. the one before a change.
+if (process.env.BENCH_BASELINE !== undefined) extras.push({ name: 'baseline bundle (BENCH_BASELINE)', command: node, args: run(process.env.BENCH_BASELINE), env });
 
 // 3. Measure, all cases interleaved; check first that each one runs at all.
 try {
@@ -63,6 +89,8 @@ try {
   report(samples);
 } finally {
   secrets.remove();
+  manySecrets.remove();
+  templates.remove();
   rmSync(cacheDir, { recursive: true, force: true });
 }
 

@@ -5,7 +5,7 @@
 
 import { execa } from 'execa';
 import { chmodSync, copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
@@ -61,7 +61,10 @@ describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets
     const app = tempDir();
     cpSync(join(ROOT, 'examples/sample-app'), app, { recursive: true });
 
-    const result = await runCli(service.command ?? [], { env: baseEnv({ ...service.environment, RUNSECRETS_DIR: secrets }), cwd: app });
+    // The image's node (node:24-slim has it in /usr/local/bin) is the one running the tests,
+    // so that the app also runs where scripts/test-packaged.mjs hides the system's node.
+    const path = `${dirname(process.execPath)}:${baseEnv().PATH}`;
+    const result = await runCli(service.command ?? [], { env: baseEnv({ ...service.environment, RUNSECRETS_DIR: secrets, PATH: path }), cwd: app });
 
     expect(result.stderr).not.toMatch(/error/);
     expect(result.exitCode).toBe(0);

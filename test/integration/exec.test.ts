@@ -4,9 +4,9 @@
 
 import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, baseEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { CLI, NEEDS_SCRIPT, STANDALONE, baseEnv, cliCommand, runCli, type CliResult } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { allProcesses, nodeWithoutExecve, procInfo, waitForLine } from '../helpers/processes.js';
 
@@ -38,9 +38,10 @@ function expectOneErrorLine(result: CliResult, exitCode: number): void {
   expect(lines[0]).toMatch(/^runsecrets: error: /);
 }
 
-/** Starts runsecrets with `node` on a command that waits on stdin; resolves once it is READY. */
+/** Starts runsecrets (a script with `node`) on a command that waits on stdin; resolves once it is READY. */
 async function startWaiting(node: string, dir: string) {
-  const sub = execa(node, [CLI, '--dir', dir, 'sh', '-c', WAIT_ON_STDIN], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'pipe' });
+  const [file, ...pre] = cliCommand(node);
+  const sub = execa(file, [...pre, '--dir', dir, 'sh', '-c', WAIT_ON_STDIN], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'pipe' });
   const seen = await waitForLine(sub.stdout, 'READY');
   const childPid = Number(seen.split('\n')[0]);
   if (sub.pid === undefined) throw new Error('execa reported no PID');
@@ -62,13 +63,13 @@ describe('exec mode replaces runsecrets with the command', () => {
     const self = procInfo(pid);
     expect(self?.argv).toEqual(['sh', '-c', WAIT_ON_STDIN]);
     expect(self?.exe).toBe(realpathSync('/bin/sh'));
-    expect(self?.exe).not.toBe(realpathSync(process.execPath));
+    expect(self?.exe).not.toBe(realpathSync(cliCommand()[0]));
     // Exactly one process: the test started it, it has no children, and no runsecrets
     // process for this secrets dir (unique to this test) exists anywhere.
     expect(self?.ppid).toBe(process.pid);
     const others = allProcesses().filter((p) => p.pid !== pid);
     expect(others.filter((p) => p.ppid === pid)).toEqual([]);
-    expect(others.filter((p) => p.argv.some((a) => a.includes('runsecrets.mjs')) && p.argv.includes(dir))).toEqual([]);
+    expect(others.filter((p) => p.argv.some((a) => a.includes(basename(CLI))) && p.argv.includes(dir))).toEqual([]);
 
     sub.stdin.end('\n');
     const result = await sub;
@@ -192,7 +193,7 @@ function missingLoaderElf(dir: string): string | { skip: string } {
 
 describe('without process.execve (Node.js < 22.15): supervised fallback', () => {
   const old = nodeWithoutExecve();
-  const oldNode = (skip: (note: string) => never): string => ('reason' in old ? skip(old.reason) : old.node);
+  const oldNode = (skip: (note: string) => never): string => (STANDALONE ? skip(NEEDS_SCRIPT) : 'reason' in old ? skip(old.reason) : old.node);
 
   it('says so at debug level and passes the exit code through (negative control: Node with execve)', async ({ skip }) => {
     const node = oldNode(skip);

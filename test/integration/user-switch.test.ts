@@ -6,9 +6,9 @@ import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, CLI, runCli, type CliResult } from '../helpers/cli.js';
+import { baseEnv, CLI, cliCommand, runCli, STANDALONE, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -124,22 +124,22 @@ describe.skipIf(!IS_ROOT)('--user gives what gosu gives (needs root: creates use
   describe('started as nobody (setpriv --reuid=65534 --regid=65534 --clear-groups)', () => {
     const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] as const;
     const nobodyCan = (...argv: string[]): boolean => IS_ROOT && spawnSync(AS_NOBODY[0], [...AS_NOBODY.slice(1), ...argv], { stdio: 'ignore', cwd: '/' }).status === 0;
-    const nodeRuns = nobodyCan(process.execPath, '-e', '0');
+    // A standalone executable needs no node; its copy below is one nobody can run.
+    const nodeRuns = STANDALONE || nobodyCan(process.execPath, '-e', '0');
     const nobodyHome = IS_ROOT ? (spawnSync('getent', ['passwd', 'nobody'], { encoding: 'utf8' }).stdout.split(':')[5] ?? '') : '';
-    let prefix: readonly string[] = AS_NOBODY;
+    let cli = CLI;
     let marks = '';
 
     beforeAll(() => {
       marks = openDir(0o777);
-      if (nobodyCan('test', '-r', CLI)) return;
-      // runCli runs `PREFIX node CLI ARGS`; nobody cannot read CLI, so the prefix swaps in a readable copy.
-      const bundle = join(openDir(), 'runsecrets.mjs');
-      copyFileSync(CLI, bundle);
-      chmodSync(bundle, 0o755);
-      prefix = [...AS_NOBODY, 'sh', '-c', 'node=$1; shift 2; exec "$node" "$0" "$@"', bundle];
+      if (nobodyCan('test', '-r', CLI, '-a', '-x', cliCommand()[0])) return;
+      // runCli runs `PREFIX node CLI ARGS` (or `PREFIX CLI ARGS`); nobody cannot read or run CLI, so run a copy nobody can.
+      cli = join(openDir(), basename(CLI));
+      copyFileSync(CLI, cli);
+      chmodSync(cli, 0o755);
     });
 
-    const asNobody = (args: readonly string[]): Promise<CliResult> => runCli(['--dir', empty, ...args], { prefix, cwd });
+    const asNobody = (args: readonly string[]): Promise<CliResult> => runCli(['--dir', empty, ...args], { prefix: AS_NOBODY, cli, cwd });
 
     it.skipIf(!nodeRuns)(`--user nobody is a no-op: runs as 65534 (skipped if nobody cannot execute ${process.execPath})`, async () => {
       const result = await asNobody(['--user', 'nobody', 'sh', '-c', SHOW]);
