@@ -47,7 +47,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('wait', 'value', 'MIN[:MAX]', 'quiet time before a rotation is applied (MAX defaults to 4×MIN)', { default: '200ms:2s' }),
   option('reload-signal', 'value', 'SIG', 'when only rendered files changed: re-render, then send SIG instead of restarting'),
   option('stop-signal', 'value', 'SIG', 'signal that stops the child for a restart', { default: 'SIGTERM' }),
-  option('stop-timeout', 'value', 'DURATION', 'then SIGKILL', { default: '10s' }),
+  option('stop-timeout', 'value', 'DURATION', 'how long the child may take to stop before SIGKILL', { default: '10s' }),
   option('poll', 'value', 'INTERVAL', 'poll for changes instead of inotify (network/FUSE filesystems)', { default: 'off' }),
   option('check', 'switch', '', 'print the plan and every problem, then exit 0 or 1', { default: 'off' }),
   option('log-level', 'value', 'LEVEL', 'silent|error|warn|info|debug', { default: 'info' }),
