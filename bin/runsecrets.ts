@@ -30,10 +30,22 @@ function writeStderr(text: string): void {
   process.stderr.write(bytes);
 }
 
+/**
+ * The command line that runs runsecrets again: `node SCRIPT` for the bundle or the npm
+ * bin, the executable alone for a standalone one (Bun's embeds its script under
+ * /$bunfs/, Node's single executable applications report the executable itself).
+ */
+function relaunch(): string[] {
+  const script = process.argv[1];
+  const standalone = script === undefined || script.startsWith('/$bunfs/') || script === process.execPath;
+  return standalone ? [process.execPath] : [process.execPath, script];
+}
+
 const status = await main(process.argv.slice(2), process.env, {
   stdout: (text) => process.stdout.write(text),
   stderr: writeStderr,
   cwd: process.cwd(),
   caller: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+  relaunch,
 });
 process.exitCode = status;

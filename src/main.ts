@@ -1,6 +1,6 @@
 // runsecrets from start to exec, one step per call: parse the command line, prepare
-// the child's environment and user, then either report (--check) or switch user and
-// replace this process with the command.
+// the child's environment and user, then either report (--check), supervise the
+// command (--watch), or switch user and replace this process with the command.
 
 import { resolveConfig, type Config } from './cli/config.js';
 import { helpText } from './cli/help.js';
@@ -10,6 +10,7 @@ import { prepare, type Prepared } from './prepare.js';
 import type { Caller } from './privileges/resolve-user.js';
 import { switchUser } from './privileges/switch-user.js';
 import { execCommand } from './process/exec.js';
+import { LAUNCHER_ARGUMENT } from './process/launcher-argument.js';
 import { accessExecutable, modeBitsExecutable, resolveCommand } from './process/resolve-command.js';
 import { VERSION } from './version.js';
 
@@ -19,12 +20,17 @@ export interface Io {
   readonly stderr: (text: string) => void;
   readonly cwd: string;
   readonly caller: Caller;
+  /** The command line that runs runsecrets again: watch mode's launcher (process/spawn-child.ts). */
+  readonly relaunch: () => readonly string[];
 }
 
 /** Runs runsecrets; resolves with the exit status unless the command replaced this process. */
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
   let log: Logger = createLogger('error', 'text', io.stderr);
   try {
+    // 0. A watch-mode supervisor that stays root starts each child through runsecrets itself.
+    if (argv[0] === LAUNCHER_ARGUMENT) return await (await import('./process/launcher.js')).runLauncher(io.cwd, log);
+
     // 1. Options and their RUNSECRETS_* twins.
     const config = resolveConfig(argv, env);
     if (config.help) return print(io, helpText(VERSION));
@@ -34,6 +40,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 
     // 2. Secrets → the child's environment, and the target user; all problems collected.
+    // A watch-mode supervisor stays resident: it gives up V8's optimizing compilers first.
+    if (config.watch && !config.check) (await import('./watch/resident.js')).stayLean();
     const prepared = await prepare(config, env, io.caller, log);
 
     // 3. --check reports the plan and stops.
@@ -47,11 +55,14 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     // 4. Write the rendered files while still the caller: root can hand them to the target user.
     await writeTemplates(config, prepared, io, log);
 
-    // 5. Drop privileges, then find the command as the user who will run it.
+    // 5. --watch stays the parent: supervises the command, forwards signals, applies rotations.
+    if (config.watch) return await watch(config, env, prepared, io, log);
+
+    // 6. Drop privileges, then find the command as the user who will run it.
     if (prepared.credentials !== undefined) switchUser(prepared.credentials);
     const path = resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, accessExecutable);
 
-    // 6. Replace this process with the command.
+    // 7. Replace this process with the command.
     await logStart(log, path, prepared);
     return await execCommand({ path, argv: config.command, env: prepared.env }, log);
   } catch (error) {
@@ -67,7 +78,7 @@ async function check(config: Config, prepared: Prepared, io: Io): Promise<number
     : problems.attempt(() => resolveCommand(command, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])));
   const { checkDocument, checkText } = await import('./check/report.js');
   const templates = prepared.templateFiles.map((file) => ({ ...file, mode: config.templateMode, uid: user.uid, gid: user.gid, content: prepared.rendered.find((r) => r.destination === file.destination)?.content }));
-  const input = { mode: 'exec' as const, command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, problems: problems.list };
+  const input = { mode: config.watch ? ('watch' as const) : ('exec' as const), command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, problems: problems.list };
   io.stdout(config.logFormat === 'json' ? `${JSON.stringify(checkDocument(input), null, 2)}\n` : checkText(input));
   return problems.empty ? 0 : 1;
 }
@@ -81,6 +92,11 @@ async function writeTemplates(config: Config, prepared: Prepared, io: Io, log: L
   const { writeRendered } = await import('./templates/index.js');
   const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
   await writeRendered(prepared.rendered, { mode: config.templateMode, ...owner }, log);
+}
+
+async function watch(config: Config, env: Readonly<Record<string, string | undefined>>, prepared: Prepared, io: Io, log: Logger): Promise<number> {
+  const { watchCommand } = await import('./watch/watch-command.js');
+  return watchCommand(config, prepared, (quiet) => prepare(config, env, io.caller, quiet), io, log);
 }
 
 async function logStart(log: Logger, path: string, prepared: Prepared): Promise<void> {

@@ -2,6 +2,7 @@
 // process remains. Runtimes without process.execve get the spawn fallback.
 
 import type { Logger } from '../log.js';
+import { resetIgnoredSignals } from './reset-signals.js';
 
 /** A command ready to run: resolved path, argv (argv[0] as the user typed it) and env. */
 export interface Launch {
@@ -16,9 +17,10 @@ export interface Launch {
  */
 export async function execCommand(launch: Launch, log: Logger): Promise<number> {
   if (typeof process.execve === 'function') {
+    resetIgnoredSignals();
     process.execve(launch.path, [...launch.argv], { ...launch.env });
   }
   log.debug(`process.execve is not available in Node.js ${process.version}; running the command as a supervised child instead`);
   const { superviseCommand } = await import('./supervise.js');
-  return superviseCommand(launch);
+  return superviseCommand(launch, log);
 }

@@ -1,6 +1,6 @@
 // Real temp dirs with secret files, removed after each test file.
 
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -42,4 +42,24 @@ export function kubernetesDir(files: Record<string, string>, dir = tempDir()): s
   symlinkSync(stamp, join(dir, '..data'));
   for (const key of Object.keys(files)) symlinkSync(join('..data', key), join(dir, key));
   return dir;
+}
+
+let swaps = 0;
+
+/**
+ * Updates a kubernetesDir as kubelet's AtomicWriter does: the new data in a new
+ * `..<timestamp>/`, a `..data_tmp` symlink to it renamed over `..data`, links for new
+ * keys added and for dropped keys removed, then the old timestamp dir removed.
+ */
+export function kubernetesUpdate(dir: string, files: Record<string, string>): void {
+  swaps += 1;
+  const stamp = `..2026_11_28_10_00_${String(swaps).padStart(2, '0')}.${process.pid}`;
+  writeFiles(join(dir, stamp), files);
+  symlinkSync(stamp, join(dir, '..data_tmp'));
+  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+  for (const key of Object.keys(files)) if (!existsSync(join(dir, key))) symlinkSync(join('..data', key), join(dir, key));
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith('.') && !(name in files)) unlinkSync(join(dir, name));
+    if (name.startsWith('..2026') && name !== stamp) rmSync(join(dir, name), { recursive: true });
+  }
 }

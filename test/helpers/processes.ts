@@ -75,3 +75,63 @@ export function nodeWithoutExecve(): { node: string } | { reason: string } {
   }
   return { reason: 'no system Node.js without process.execve at /usr/local/bin/node or /usr/bin/node' };
 }
+
+/** Every line a long-running process has written to `stream` so far, and waiting for more. */
+export class LineLog {
+  readonly lines: string[] = [];
+  #partial = '';
+  #ended = false;
+  #waiters = new Set<() => void>();
+
+  constructor(stream: Readable) {
+    stream.on('data', (chunk: Buffer | string) => {
+      const parts = (this.#partial + String(chunk)).split('\n');
+      this.#partial = parts.pop() ?? '';
+      this.lines.push(...parts);
+      this.#wake();
+    });
+    stream.on('end', () => {
+      if (this.#partial !== '') this.lines.push(this.#partial);
+      this.#ended = true;
+      this.#wake();
+    });
+  }
+
+  /** All lines, joined. */
+  get text(): string {
+    return this.lines.join('\n');
+  }
+
+  /** How many lines match. */
+  count(match: string | RegExp): number {
+    return this.lines.filter((line) => matches(line, match)).length;
+  }
+
+  /** Resolves with the index of the first matching line at or after `from`; rejects after `ceilingMs` or at the end of the stream. */
+  waitFor(match: string | RegExp, options: { from?: number; ceilingMs?: number } = {}): Promise<number> {
+    const { from = 0, ceilingMs = 20_000 } = options;
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const index = this.lines.findIndex((line, i) => i >= from && matches(line, match));
+        if (index >= 0) finish(() => resolve(index));
+        else if (this.#ended) finish(() => reject(new Error(`stream ended without a line ${String(match)}; got:\n${this.text}`)));
+      };
+      const timer = setTimeout(() => finish(() => reject(new Error(`no line ${String(match)} within ${ceilingMs} ms; got:\n${this.text}`))), ceilingMs);
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        settle();
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+function matches(line: string, match: string | RegExp): boolean {
+  return typeof match === 'string' ? line === match : match.test(line);
+}

@@ -1,4 +1,5 @@
-// The data flows one way: argv/env → cli → secrets → mapping → templates → privileges → process.
+// The data flows one way: argv/env → cli → secrets → mapping → templates → privileges → process,
+// and watch/ drives the whole line again on every rotation.
 // A module imports only from its own stage, stages to its left, and the shared files.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -6,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
-const STAGES = ['cli', 'secrets', 'mapping', 'templates', 'privileges', 'process'];
+const STAGES = ['cli', 'secrets', 'mapping', 'templates', 'privileges', 'process', 'watch'];
 const SHARED = new Set(['errors.ts', 'log.ts', 'types.ts', 'version.ts']);
 const src = join(ROOT, 'src');
 
@@ -43,7 +44,35 @@ describe('layout', () => {
     for (const { file, path } of files) expect(readFileSync(file, 'utf8').split('\n').length, path).toBeLessThan(300);
   });
 
+  it('exec mode loads no watcher, supervisor, chokidar or execa: they are reached only through import()', () => {
+    const reached = staticImportClosure(join(src, 'main.ts'));
+    const paths = [...reached].map((file) => relative(src, file));
+    expect(paths).toContain('process/exec.ts');
+    expect(paths.filter((path) => path.startsWith('watch/') || /^process\/(supervis|spawn-child|launcher\.ts|forward-signals)/.test(path))).toEqual([]);
+    for (const file of reached) expect(packagesOf(file), relative(src, file)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(chokidar|execa)$/)]));
+    // Negative control: the watch entry does reach them.
+    const watch = [...staticImportClosure(join(src, 'watch/watch-command.ts'))].map((file) => relative(src, file));
+    expect(watch).toEqual(expect.arrayContaining(['process/supervisor.ts', 'watch/file-watcher.ts']));
+  });
+
   it('touches process.argv, process.env and process.exit only in bin/', () => {
     for (const { file, path } of files) expect(readFileSync(file, 'utf8'), path).not.toMatch(/process\.(argv|env\b|exit\()/);
   });
 });
+
+/** Relative modules `file` imports statically (not `import type`, not `import()`), transitively. */
+function staticImportClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)(?! type )[^;]*? from '(\.[^']+)';/gms)) {
+    staticImportClosure(join(file, '..', (m[1] as string).replace(/\.js$/, '.ts')), seen);
+  }
+  return seen;
+}
+
+/** Packages (not relative paths, not node: built-ins) that `file` imports statically. */
+function packagesOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^import(?! type )[^;]*? from '([^.'][^']*)';/gms)].map((m) => m[1] as string).filter((name) => !name.startsWith('node:'));
+}

@@ -1,0 +1,177 @@
+// `npm run bench` (after startup.mjs) or `npm run bench:watch`: watch mode's latencies
+// and memory, measured against baselines in the same run. See BENCHMARKS.md ("Watch
+// mode") for method and figures.
+//
+//   BENCH_ROTATIONS=15   rotations per latency case
+//   BENCH_SIGNALS=30     signals per forwarding case
+
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { quantile } from './lib/measure.mjs';
+import { createKubernetesDir } from './lib/kubernetes-dir.mjs';
+import { rssMiB, startProcess } from './lib/long-running.mjs';
+import { createSecretsDir } from './lib/secrets-dir.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = join(root, 'dist/runsecrets.mjs');
+const node = process.execPath;
+const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
+const rotations = Number(process.env.BENCH_ROTATIONS ?? 15);
+const signals = Number(process.env.BENCH_SIGNALS ?? 30);
+const isRoot = process.getuid?.() === 0;
+const work = mkdtempSync(join(tmpdir(), 'runsecrets-bench-watch-'));
+chmodSync(work, 0o755);
+const GOALS = { reload: 20, restart: 150, rss: 8 };
+const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The app: announces each start with its value, reports HUP and USR2, stops at once on TERM. */
+const app = join(work, 'app.sh');
+writeFileSync(app, `#!/bin/sh
+echo "start $$ $B_VALUE"
+trap 'echo "got HUP"' HUP
+trap 'echo "got USR2"' USR2
+trap 'exit 0' TERM
+while :; do sleep 1 & wait $!; done
+`);
+chmodSync(app, 0o755);
+const watchArgs = (args) => [bundle, '--watch', '--wait', '0', ...args, '--', app];
+
+/** Swap → the new app's start line, `rotations` times; ms samples. */
+async function measureRestart(extra, mode, staysRoot = false) {
+  const volume = createKubernetesDir({ value: 'v0' }, mode);
+  const watched = startProcess(node, watchArgs(['--log-level', 'info', '--prefix', 'B_', '--dir', volume.dir, ...extra]), env);
+  try {
+    await Promise.all([watched.out.next(/^start \d+ v0$/), watched.err.next(/supervising/)]);
+    // The case measures what its name says: a supervisor that dropped, or one that stayed root.
+    if (watched.err.lines.some((line) => line.includes('supervisor stays root')) !== staysRoot) throw new Error(`expected the supervisor to ${staysRoot ? 'stay root' : 'drop'}: ${watched.err.lines.join(' | ')}`);
+    await settle(300);
+    const samples = [];
+    for (let i = 1; i <= rotations; i += 1) {
+      const line = watched.out.next(new RegExp(`^start \\d+ v${i}$`));
+      const t0 = performance.now();
+      volume.update({ value: `v${i}` });
+      samples.push((await line) - t0);
+      await settle(50);
+    }
+    return samples;
+  } finally {
+    await watched.stop();
+    volume.remove();
+  }
+}
+
+/** Baseline: spawn the app directly and read its start line, `rotations` times; ms samples. */
+async function measureSpawnFloor() {
+  const samples = [];
+  for (let i = 0; i < rotations; i += 1) {
+    const t0 = performance.now();
+    const started = startProcess(app, [], { ...env, B_VALUE: 'x' });
+    samples.push((await started.out.next(/^start /)) - t0);
+    await started.stop();
+  }
+  return samples;
+}
+
+/** Swap of a template-only secret → the app's `got HUP`; ms samples. */
+async function measureReload() {
+  const volume = createKubernetesDir({ value: 'v0' });
+  const template = join(work, 'app.conf.tmpl');
+  writeFileSync(template, 'value={{ secrets.value }}\n');
+  const args = ['--log-level', 'warn', '--explicit', '--reload-signal', 'SIGHUP', '--template', `${template}:${join(work, 'out/app.conf')}`, '--dir', volume.dir];
+  const watched = startProcess(node, watchArgs(args), env);
+  try {
+    await watched.out.next(/^start /);
+    await settle(300);
+    const samples = [];
+    for (let i = 1; i <= rotations; i += 1) {
+      const line = watched.out.next(/^got HUP$/);
+      const t0 = performance.now();
+      volume.update({ value: `v${i}` });
+      samples.push((await line) - t0);
+      await settle(50);
+    }
+    return samples;
+  } finally {
+    await watched.stop();
+    volume.remove();
+  }
+}
+
+/** SIGUSR2 to runsecrets (forwarded) and straight to the app, interleaved → `got USR2`; ms samples of each. */
+async function measureSignals() {
+  const watched = startProcess(node, watchArgs(['--log-level', 'warn', '--dir', work]), env);
+  try {
+    const appPid = Number((await waitLine(watched, /^start /)).split(' ')[1]);
+    await settle(300);
+    const forwarded = [];
+    const direct = [];
+    for (let i = 0; i < signals; i += 1) {
+      for (const [pid, samples] of i % 2 === 0 ? [[watched.child.pid, forwarded], [appPid, direct]] : [[appPid, direct], [watched.child.pid, forwarded]]) {
+        const line = watched.out.next(/^got USR2$/);
+        const t0 = performance.now();
+        process.kill(pid, 'SIGUSR2');
+        samples.push((await line) - t0);
+        await settle(10);
+      }
+    }
+    return { forwarded, direct };
+  } finally {
+    await watched.stop();
+  }
+}
+
+async function waitLine(watched, match) {
+  await watched.out.next(match);
+  return watched.out.lines.find((line) => match.test(line));
+}
+
+/** Steady RSS of an idle node and of the supervisor with `counts` secrets; MiB. */
+async function measureRss(counts) {
+  const idle = startProcess(node, ['-e', 'setInterval(() => {}, 1 << 30)'], env);
+  await settle(1500);
+  const rows = [['idle node (setInterval)', rssMiB(idle.child.pid)]];
+  await idle.stop();
+  for (const count of counts) {
+    const secrets = createSecretsDir(count);
+    const watched = startProcess(node, [bundle, '--watch', '--log-level', 'info', '--dir', secrets.dir, '--', app], env);
+    await watched.err.next(/supervising/);
+    await settle(1500);
+    rows.push([`supervisor, ${count} secrets`, rssMiB(watched.child.pid)]);
+    await watched.stop();
+    secrets.remove();
+  }
+  return rows;
+}
+
+const stats = (samples) => [quantile(samples, 0.5), quantile(samples, 0.9)].map((ms) => ms.toFixed(1));
+
+try {
+  console.log(`node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Linux ${release()}; ${rotations} rotations, ${signals} signals per case\n`);
+  const rows = [
+    ['restart, no --user (plain spawn)', await measureRestart([], 0o644)],
+    ['reload (--reload-signal, template only)', await measureReload()],
+  ];
+  if (isRoot) {
+    rows.push(['restart, --user nobody, supervisor dropped', await measureRestart(['--user', 'nobody'], 0o644)]);
+    rows.push(['restart, --user nobody, stays root (launcher)', await measureRestart(['--user', 'nobody'], 0o400, true)]);
+  }
+  rows.push(['baseline: spawn the app, read its start line', await measureSpawnFloor()]);
+  console.log('Kubernetes ..data swap → new app running / reload signal received, --wait 0 (ms)');
+  for (const [name, samples] of rows) console.log(`  ${name.padEnd(48)} median ${stats(samples)[0].padStart(6)}  p90 ${stats(samples)[1].padStart(6)}`);
+  const { forwarded, direct } = await measureSignals();
+  console.log('\nSIGUSR2 → app prints `got USR2` (ms)');
+  console.log(`  ${'to runsecrets, forwarded'.padEnd(48)} median ${stats(forwarded)[0].padStart(6)}  p90 ${stats(forwarded)[1].padStart(6)}`);
+  console.log(`  ${'to the app directly (baseline)'.padEnd(48)} median ${stats(direct)[0].padStart(6)}  p90 ${stats(direct)[1].padStart(6)}`);
+  const rss = await measureRss([10, 100, 1000]);
+  console.log('\nSteady RSS, 1.5 s after start (MiB)');
+  for (const [name, mib] of rss) console.log(`  ${name.padEnd(48)} ${mib.toFixed(1).padStart(6)}  ${name.startsWith('idle') ? '' : `(+${(mib - rss[0][1]).toFixed(1)})`}`);
+  const median = (samples) => quantile(samples, 0.5);
+  const worstRss = Math.max(...rss.slice(1).map(([, mib]) => mib)) - rss[0][1];
+  console.log(`\ngoals: reload ≤ ${GOALS.reload} ms: ${median(rows[1][1]) <= GOALS.reload ? 'met' : 'NOT met'}; ` +
+    `restart ≤ ${GOALS.restart} ms (+ app stop time, ~0 here): ${rows.filter(([name]) => name.startsWith('restart')).every(([, s]) => median(s) <= GOALS.restart) ? 'met' : 'NOT met'}; ` +
+    `RSS within ${GOALS.rss} MiB of idle node: ${worstRss <= GOALS.rss ? 'met' : 'NOT met'} (+${worstRss.toFixed(1)})`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,35 @@
+// The launcher: runsecrets started by a watch-mode supervisor that stays root, to start
+// one child as the target user (see spawn-child.ts). It reads its request from fd 3,
+// switches user exactly as exec mode does (groups, gid, uid), checks the command as
+// that user, and replaces itself with it, so the app keeps the launcher's PID.
+
+import { closeSync, readFileSync } from 'node:fs';
+import { RunsecretsError, describeOsError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { switchUser } from '../privileges/switch-user.js';
+import { execCommand } from './exec.js';
+import { LAUNCHER_ARGUMENT, LAUNCHER_FD } from './launcher-argument.js';
+import { accessExecutable, resolveCommand } from './resolve-command.js';
+import type { LaunchRequest } from './spawn-child.js';
+
+/** Runs the launcher; only returns (with an exit status) if the command could not start. */
+export async function runLauncher(cwd: string, log: Logger): Promise<number> {
+  // A forwarded SIGUSR1 that lands before the exec must not open Node's inspector in a
+  // root process; with a listener it is dropped instead.
+  process.on('SIGUSR1', () => {});
+  const { credentials, launch } = readRequest();
+  switchUser({ ...credentials, home: launch.env.HOME ?? '/' });
+  const path = resolveCommand(launch.path, launch.env.PATH, cwd, accessExecutable);
+  return execCommand({ ...launch, path }, log);
+}
+
+function readRequest(): LaunchRequest {
+  let text: string;
+  try {
+    text = readFileSync(LAUNCHER_FD, 'utf8');
+    closeSync(LAUNCHER_FD);
+  } catch (error) {
+    throw new RunsecretsError('LAUNCHER', `${LAUNCHER_ARGUMENT} is internal to watch mode and reads fd ${LAUNCHER_FD}: ${describeOsError(error)}`, 1, error);
+  }
+  return JSON.parse(text) as LaunchRequest;
+}

@@ -1,0 +1,63 @@
+// The chokidar adapter: watches the roots (watch-paths.ts) with inotify, or by polling
+// with --poll, and reports that something changed. Which event it was does not matter:
+// every settled change leads to a full re-read and a comparison by content.
+
+import { join } from 'node:path';
+import type { Logger } from '../log.js';
+import { isIgnored, type WatchRoot } from './watch-paths.js';
+
+/** A running watcher. */
+export interface FileWatcher {
+  close(): Promise<void>;
+}
+
+/** How to watch: polling interval in ms, or undefined for inotify. */
+export interface WatchOptions {
+  readonly poll: number | undefined;
+}
+
+/**
+ * Starts watching and resolves once the initial scan is done; `onChange` is called for
+ * each change after that, with the path chokidar reports.
+ *
+ * With inotify, regular files get no watcher of their own: a directory's watch already
+ * reports writes, renames and deletions of its entries (chokidar's `raw` events), and
+ * one fs.watch per file would cost memory for every secret (BENCHMARKS.md, "Watch
+ * mode"). Symlinks stay chokidar's: that is how a Kubernetes `..data` swap shows. A
+ * poll, by contrast, sees a file's writes only by stat-ing the file itself.
+ */
+export async function watchFiles(roots: readonly WatchRoot[], options: WatchOptions, onChange: (event: string, path: string) => void, log: Logger): Promise<FileWatcher> {
+  const { watch } = await import('chokidar');
+  const polling = options.poll !== undefined;
+  const watcher = watch(
+    roots.map((root) => root.dir),
+    {
+      ignoreInitial: true,
+      // Off: a Kubernetes key is a symlink, and chokidar notices its target changing
+      // (the `..data` swap) only when it watches the link itself.
+      followSymlinks: false,
+      // Off: it holds unlink events back 100 ms to merge editors' atomic saves, which
+      // --wait already does for every kind of change.
+      atomic: false,
+      // Judge files by what runsecrets can read, not by their owner's read bit.
+      ignorePermissionErrors: true,
+      usePolling: polling,
+      ...(polling ? { interval: options.poll, binaryInterval: options.poll } : {}),
+      ignored: (path: string, stats?: { isFile(): boolean }) => isIgnored(path, roots) || (!polling && stats?.isFile() === true),
+    },
+  );
+  let ready = false;
+  watcher.on('all', (event, path) => {
+    if (ready) onChange(event, path);
+  });
+  if (!polling) {
+    watcher.on('raw', (event, name, details) => {
+      const path = join((details as { watchedPath?: string }).watchedPath ?? '', name ?? '');
+      if (ready && !isIgnored(path, roots)) onChange(`raw ${event}`, path);
+    });
+  }
+  watcher.on('error', (error) => log.warn(`watching failed: ${(error as NodeJS.ErrnoException).code ?? 'error'}; changes may be missed`));
+  await new Promise<void>((resolve) => watcher.once('ready', resolve));
+  ready = true;
+  return { close: () => watcher.close() };
+}

@@ -1,0 +1,18 @@
+// A watch-mode supervisor stays resident for the life of the container, and does
+// little work: a rotation re-reads the sources, a signal is passed on. V8's optimizing
+// compilers (Maglev, TurboFan) would compile the loops that read many secrets at start
+// and keep their code, zone memory and the compilers' own pages of the node binary
+// resident: about 12 MiB of RSS at 1,000 secrets, 2 MiB at 10 (BENCHMARKS.md, "Watch
+// mode"). The interpreter and the baseline compiler are plenty for this work.
+
+import { setFlagsFromString } from 'node:v8';
+
+/** Turns V8's optimizing compilers off for this process; call before the first read. */
+export function stayLean(): void {
+  // Both flags exist from Node.js 20 to 24; an unknown one would only print a warning.
+  setFlagsFromString('--no-turbofan');
+  setFlagsFromString('--no-maglev');
+  // And the young generation keeps its starting size instead of growing under the
+  // start-up's allocations (the heap's other limits are fixed when it is created).
+  setFlagsFromString('--semi-space-growth-factor=1');
+}

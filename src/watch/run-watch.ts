@@ -1,0 +1,91 @@
+// Watch mode from start to exit, one step per call (the templates are already
+// written): settle who the supervisor runs as, start the command, watch, and turn
+// settled changes into rotations until the command is gone for good. Loaded only with
+// --watch.
+
+import type { Config } from '../cli/config.js';
+import type { Logger } from '../log.js';
+import type { Credentials } from '../privileges/resolve-user.js';
+import { forwardSignals, warnIfPid1 } from '../process/forward-signals.js';
+import type { Launch } from '../process/exec.js';
+import { resolveCommand } from '../process/resolve-command.js';
+import type { SpawnChild } from '../process/spawn-child.js';
+import { Supervisor } from '../process/supervisor.js';
+import type { WatchState } from './diff.js';
+import { watchFiles } from './file-watcher.js';
+import { createQuiescence } from './quiescence.js';
+import { createRotator, type Reading } from './rotation.js';
+import { startLine, watchPlan } from './start-line.js';
+import { takeUser } from './take-user.js';
+
+/** Everything watch mode needs from the run that prepared it. */
+export interface WatchRun {
+  readonly config: Config;
+  /** The first, valid, state: the child's env and the rendered files (already written). */
+  readonly initial: WatchState;
+  readonly credentials: Credentials | undefined;
+  /** Files the first read took values from (secrets, NAME_FILE targets, --env-files). */
+  readonly readFiles: readonly string[];
+  readonly variableCount: number;
+  /** Reads every source again, quietly. */
+  readonly read: () => Promise<Reading>;
+  /** Writes rendered files atomically, skipping unchanged ones. */
+  readonly write: (files: WatchState['files']) => Promise<unknown>;
+  /** The command line that runs runsecrets again (for the launcher). */
+  readonly relaunch: () => readonly string[];
+  readonly cwd: string;
+  readonly log: Logger;
+}
+
+/** Supervises the command and applies rotations; resolves with the exit status. */
+export async function runWatch(run: WatchRun): Promise<number> {
+  const { config, log } = run;
+  // 1. As PID 1, say once how to get orphans reaped.
+  warnIfPid1(process.pid, (message) => log.warn(message));
+  // 2. Drop to the command's user if the supervisor can still do its work as it.
+  const plan = watchPlan(config, run.readFiles, run.initial.files, run.cwd);
+  const start = takeUser(run.credentials, plan.needs, run.relaunch, log);
+  // 3. Find the command as that user, then start it, forwarding every signal.
+  const launchWith = (env: WatchState['env']): Launch => ({ path: resolveCommand(config.command[0] as string, env.PATH, run.cwd, start.canExecute), argv: config.command, env });
+  const first = launchWith(run.initial.env);
+  const supervisor = createSupervisor(config, start.spawn, first, log);
+  const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
+  supervisor.start();
+  // 4. Watch; changes settle per --wait, then rotate.
+  const rotator = createRotator(run.initial, {
+    read: run.read,
+    write: run.write,
+    restart: (env) => supervisor.restart(launchWith(env)),
+    reload: (signal) => supervisor.send(signal),
+    reloadSignal: config.reloadSignal,
+    now: () => performance.now(),
+    log,
+  });
+  const quiet = createQuiescence(config.wait, () => void rotator.run());
+  const watcher = await watchFiles(plan.roots, { poll: config.poll }, (event, path) => {
+    log.debug(`${event} ${path}`);
+    quiet.poke();
+  }, log);
+  if (!supervisor.ending) log.info(startLine(first.path, supervisor.pid, run.credentials, run.variableCount, plan.roots.length), { command: first.path, pid: supervisor.pid, watched: plan.roots.length });
+  // Whatever changed between the first read and the watcher being ready is caught up now.
+  quiet.poke();
+  // 5. Until the command is gone for good.
+  const status = await supervisor.done;
+  quiet.cancel();
+  stopForwarding();
+  await watcher.close();
+  return status;
+}
+
+function createSupervisor(config: Config, spawn: SpawnChild, launch: Launch, log: Logger): Supervisor {
+  return new Supervisor({
+    spawn,
+    launch,
+    signalGroup: config.signalGroup,
+    stopSignal: config.stopSignal,
+    stopTimeout: config.stopTimeout,
+    // After one of these, no new child starts: `docker stop`, Ctrl-C, or the app's own stop signal.
+    terminating: new Set(['SIGTERM', 'SIGINT', config.stopSignal]),
+    log,
+  });
+}

@@ -1,0 +1,61 @@
+// main.ts's way into watch mode: turns a prepared run into what runWatch needs. The
+// re-read goes through the very prepare() that started the run (passed in, so that
+// watch/ stays independent of it), with its info lines turned to debug: they were
+// said once at start, and a rotation is one line.
+
+import type { Config } from '../cli/config.js';
+import type { Problems } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Credentials } from '../privileges/resolve-user.js';
+import type { RenderedFile } from '../templates/index.js';
+import type { WatchState } from './diff.js';
+import type { Reading } from './rotation.js';
+import { runWatch } from './run-watch.js';
+
+/** The parts of prepare()'s result that watch mode uses. */
+export interface PreparedRun {
+  readonly env: Record<string, string>;
+  readonly variables: readonly { readonly path: string }[];
+  readonly unexported: readonly { readonly path: string }[];
+  readonly credentials: Credentials | undefined;
+  readonly rendered: readonly RenderedFile[];
+  readonly problems: Problems;
+}
+
+/** What watch mode needs from bin/. */
+export interface WatchIo {
+  readonly cwd: string;
+  /** The command line that runs runsecrets again (the launcher of spawn-child.ts). */
+  readonly relaunch: () => readonly string[];
+}
+
+/** Runs `prepared` (valid, its templates already written) in watch mode; resolves with the exit status. */
+export async function watchCommand(config: Config, prepared: PreparedRun, prepare: (log: Logger) => Promise<PreparedRun>, io: WatchIo, log: Logger): Promise<number> {
+  const quiet: Logger = { ...log, info: log.debug };
+  const read = async (): Promise<Reading> => {
+    const again = await prepare(quiet);
+    return { state: stateOf(again), problems: again.problems.list };
+  };
+  const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
+  const write = async (files: WatchState['files']): Promise<unknown> => {
+    if (files.length === 0) return [];
+    const { writeRendered } = await import('../templates/index.js');
+    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner }, log);
+  };
+  return runWatch({
+    config,
+    initial: stateOf(prepared),
+    credentials: prepared.credentials,
+    readFiles: [...prepared.variables, ...prepared.unexported].map((item) => item.path),
+    variableCount: prepared.variables.length,
+    read,
+    write,
+    relaunch: io.relaunch,
+    cwd: io.cwd,
+    log,
+  });
+}
+
+function stateOf(prepared: PreparedRun): WatchState {
+  return { env: prepared.env, files: prepared.rendered };
+}

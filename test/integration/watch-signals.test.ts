@@ -1,0 +1,152 @@
+// The supervisor in watch mode (SPEC §6): every catchable signal reaches the app (or its
+// process group with --signal-group), runsecrets exits with the app's code or 128+N,
+// never restarts an app that exited on its own, and behaves as PID 1.
+
+import { execa } from 'execa';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
+import { secretsDir } from '../helpers/fixtures.js';
+import { allProcesses, LineLog } from '../helpers/processes.js';
+import { appScript, killWatch, startWatch, starts, type Watched } from '../helpers/watch.js';
+
+const running: Watched[] = [];
+afterEach(async () => {
+  for (const watched of running.splice(0)) await killWatch(watched);
+});
+
+async function watch(args: readonly string[], options: Parameters<typeof startWatch>[1] = {}): Promise<Watched> {
+  const watched = await startWatch(args, options);
+  running.push(watched);
+  return watched;
+}
+
+/** Field `n` (1-based, as in proc(5)) of /proc/PID/stat. */
+function statField(pid: number, n: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
+}
+
+const appPid = (watched: Watched): number => Number(starts(watched)[0]?.split(' ')[1]);
+
+describe('signals reach the app', () => {
+  it('forwards HUP, INT, QUIT, USR1, USR2 and WINCH, and TERM, which ends it; runsecrets exits 0 with it', async () => {
+    const watched = await watch(['--dir', secretsDir({}), appScript()]);
+    for (const name of ['HUP', 'INT', 'QUIT', 'USR1', 'USR2', 'WINCH']) {
+      watched.sub.kill(`SIG${name}` as NodeJS.Signals);
+      await watched.out.waitFor(`got ${name}`);
+    }
+    watched.sub.kill('SIGTERM');
+    expect(await watched.exited).toBe(0);
+    expect(watched.out.lines.filter((line) => line.startsWith('got '))).toEqual(['got HUP', 'got INT', 'got QUIT', 'got USR1', 'got USR2', 'got WINCH', 'got TERM']);
+    // SIGUSR1 went to the app; Node's inspector in runsecrets never started.
+    expect(watched.err.text).not.toMatch(/Debugger listening/);
+    expect(starts(watched)).toHaveLength(1);
+  });
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGUSR2', 140],
+    ['SIGHUP', 129],
+  ] as const)('an app that dies of a forwarded %s → runsecrets exits 128+N (%i), as a shell would', async (signal, status) => {
+    const watched = await watch(['--dir', secretsDir({}), appScript({ traps: [], onTerm: '-' })]);
+    watched.sub.kill(signal);
+    const result = await watched.sub;
+    expect(result.exitCode).toBe(status);
+    expect(result.signal).toBeUndefined();
+  });
+
+  it('an app that exits on its own ends runsecrets with its code, and a pending rotation starts nothing', async () => {
+    const dir = secretsDir({ db: 'one\n' });
+    const watched = await watch(['--wait', '400ms', '--dir', dir, appScript({ traps: [], extra: "trap 'exit 3' USR2" })]);
+    writeFileSync(join(dir, 'db'), 'two\n');
+    watched.sub.kill('SIGUSR2');
+    expect(await watched.exited).toBe(3);
+    expect(starts(watched)).toHaveLength(1);
+  });
+
+  it('--signal-group: the app gets its own process group, and signals reach all of it', async () => {
+    const grandchild = `sh -c 'trap "echo grandchild got USR2" USR2; echo GRANDCHILD; i=0; while [ $i -lt 600 ]; do sleep 0.1 & wait $!; i=$((i+1)); done' &`;
+    const watched = await watch(['--signal-group', '--dir', secretsDir({}), appScript({ extra: `${grandchild}\nsleep 0.2` })]);
+    await watched.out.waitFor('GRANDCHILD');
+    const app = appPid(watched);
+    expect(statField(app, 5)).toBe(app);
+    watched.sub.kill('SIGUSR2');
+    await watched.out.waitFor('got USR2');
+    await watched.out.waitFor('grandchild got USR2');
+  });
+
+  it('negative control: without --signal-group the app stays in runsecrets\' process group', async () => {
+    const watched = await watch(['--dir', secretsDir({}), appScript()]);
+    expect(statField(appPid(watched), 5)).toBe(statField(watched.pid, 5));
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0 || STANDALONE)('as PID 1 (unshare --pid --fork --mount-proc; needs root)', () => {
+  const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
+
+  it('warns once about reaping, forwards SIGTERM and exits with the app', async () => {
+    const watched = await watch(['--dir', secretsDir({}), appScript()], { prefix: UNSHARE });
+    const warnings = watched.err.lines.filter((line) => line.includes('is PID 1'));
+    expect(warnings).toEqual([expect.stringMatching(/^runsecrets: warn: runsecrets is PID 1: .*not reap orphaned processes.*docker run --init.*tini/)]);
+    const pid1 = allProcesses().find((p) => p.ppid === watched.pid);
+    if (pid1 === undefined) throw new Error('no runsecrets process under unshare');
+    // Inside the namespace runsecrets is PID 1 (its threads and the app come after).
+    expect(readFileSync(`/proc/${pid1.pid}/status`, 'utf8')).toMatch(/^NSpid:\s+\d+\s+1$/m);
+    process.kill(pid1.pid, 'SIGTERM');
+    expect(await watched.exited).toBe(0);
+    expect(watched.out.lines).toContain('got TERM');
+  });
+
+  it('negative control: a bare Node.js as PID 1 ignores SIGTERM (no handler), which is why runsecrets installs them', async () => {
+    const script = "process.on('SIGUSR2', () => { console.log('alive'); process.exit(0); }); console.log('READY'); setInterval(() => {}, 1000);";
+    const sub = execa(UNSHARE[0] as string, [...UNSHARE.slice(1), cliCommand()[0], '-e', script], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    const out = new LineLog(sub.stdout);
+    await out.waitFor('READY');
+    const pid1 = allProcesses().find((p) => p.ppid === sub.pid);
+    if (pid1 === undefined) throw new Error('no node process under unshare');
+    process.kill(pid1.pid, 'SIGTERM');
+    process.kill(pid1.pid, 'SIGUSR2');
+    await out.waitFor('alive');
+    expect((await sub).exitCode).toBe(0);
+  });
+});
+
+describe('the app starts with default signal dispositions, as under gosu', () => {
+  const SIGIGN = 'grep SigIgn /proc/self/status; echo READY; sleep 5 & wait $!';
+  const NONE = 'SigIgn:\t0000000000000000';
+
+  it.each([
+    ['exec mode (process.execve)', [] as string[]],
+    ['watch mode (spawn)', ['--watch']],
+  ])('%s: Node ignores SIGPIPE and SIGXFSZ for itself; the app does not inherit that', async (_mode, flags) => {
+    const dir = secretsDir({ db: 'x\n' });
+    if (flags.length === 0) {
+      expect((await runCli(['--dir', dir, 'sh', '-c', 'grep SigIgn /proc/self/status'])).stdout).toBe(NONE);
+      return;
+    }
+    const watched = await watch(['--dir', dir, 'sh', '-c', SIGIGN]);
+    expect(watched.out.lines[0]).toBe(NONE);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('through the launcher of a supervisor that stays root (needs root)', async () => {
+    const dir = secretsDir({ db: 'x\n' });
+    chmodSync(join(dir, 'db'), 0o400);
+    const watched = await watch(['--user', 'nobody', '--dir', dir, 'sh', '-c', SIGIGN]);
+    expect(watched.err.text).toMatch(/supervisor stays root/);
+    expect(watched.out.lines[0]).toBe(NONE);
+  });
+
+  it('negative control: process.execve without the reset passes Node\'s ignored signals on', async () => {
+    const script = "process.execve('/bin/sh', ['sh', '-c', 'grep SigIgn /proc/self/status'], {})";
+    const result = await execa(process.execPath, ['-e', script], { env: baseEnv(), extendEnv: false, reject: false });
+    expect(result.stdout).toMatch(/^SigIgn:\t0+1001000$/);
+  });
+});
+
+it('--check --watch reports watch mode (negative control: exec without --watch)', async () => {
+  const dir = secretsDir({});
+  expect((await runCli(['--check', '--watch', '--dir', dir, 'true'])).stdout).toMatch(/^mode: watch$/m);
+  expect((await runCli(['--check', '--dir', dir, 'true'])).stdout).toMatch(/^mode: exec$/m);
+});

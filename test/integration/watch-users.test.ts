@@ -1,0 +1,122 @@
+// --user in watch mode (SPEC §5, §6): the app's `id -u`, `id -g`, `id -G` and $HOME are
+// what gosu gives, whether the supervisor drops to the user (it can read the secrets)
+// or stays root (it cannot) and starts each app through its launcher; and the
+// supervisor's own ids, read from /proc, are the user's after a drop.
+
+import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { baseEnv, STANDALONE } from '../helpers/cli.js';
+import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { nodeWithoutExecve } from '../helpers/processes.js';
+import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
+
+const IS_ROOT = process.getuid?.() === 0;
+const NAME = `rswatch_${randomBytes(4).toString('hex')}`;
+const GROUPS = [`${NAME}_a`, `${NAME}_b`] as const;
+const SHOW = 'echo "ids $(id -u) $(id -g) $(id -G) $HOME"';
+
+const running: Watched[] = [];
+afterEach(async () => {
+  for (const watched of running.splice(0)) await killWatch(watched);
+});
+
+async function admin(file: string, args: readonly string[]): Promise<string> {
+  return (await execa(file, args, { env: baseEnv(), extendEnv: false })).stdout;
+}
+
+async function gosu(spec: string): Promise<string> {
+  return (await execa('gosu', [spec, 'sh', '-c', SHOW], { env: baseEnv(), extendEnv: false, stdin: 'ignore', cwd: '/' })).stdout;
+}
+
+/** `Uid:`, `Gid:` and `Groups:` of /proc/PID/status. */
+function procIds(pid: number): { uid: string; gid: string; groups: string } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => (new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '').trim().split(/\s+/).join(' ');
+  return { uid: field('Uid'), gid: field('Gid'), groups: field('Groups') };
+}
+
+/** A temp dir with an explicit mode (0755: anyone may read and enter, nobody else write). */
+function openDir(mode = 0o755): string {
+  const dir = tempDir();
+  chmodSync(dir, mode);
+  return dir;
+}
+
+/** A secrets dir the user can read (0755, files 0644) or only root can (files 0400). */
+function secrets(readable: boolean): string {
+  const dir = secretsDir({ db: 'one\n' });
+  chmodSync(join(dir, 'db'), readable ? 0o644 : 0o400);
+  return dir;
+}
+
+describe.skipIf(!IS_ROOT)('--user in watch mode gives what gosu gives (needs root: creates a user with supplementary groups)', () => {
+  beforeAll(async () => {
+    for (const group of GROUPS) await admin('groupadd', [group]);
+    await admin('useradd', ['--no-create-home', '--home-dir', `/home/${NAME}`, '--shell', '/bin/sh', '--user-group', '--groups', GROUPS.join(','), NAME]);
+  });
+  afterAll(async () => {
+    await execa('userdel', [NAME], { reject: false });
+    for (const group of [NAME, ...GROUPS]) await execa('groupdel', [group], { reject: false });
+  });
+
+  const watch = async (spec: string, dir: string, options: { node?: string } = {}): Promise<Watched> => {
+    const watched = await startWatch(['--wait', '50ms', '--prefix', 'T_', '--user', spec, '--dir', dir, appScript({ extra: SHOW })], options);
+    running.push(watched);
+    return watched;
+  };
+
+  describe.each([
+    ['drops to the user (it can read the secrets)', true],
+    ['stays root (only root can read the secrets) and starts the app through its launcher', false],
+  ])('the supervisor %s', (_title, readable) => {
+    it.each(['{user}', '{user}:{a}', 'nobody'])('--user %s, before and after a restart', async (template) => {
+      const spec = template.replace('{user}', NAME).replace('{a}', GROUPS[0]);
+      const [theirs, dir] = [await gosu(spec), secrets(readable)];
+      const watched = await watch(spec, dir);
+      expect(watched.out.lines.find((line) => line.startsWith('ids '))).toBe(theirs);
+      writeFileSync(join(dir, 'db'), 'two\n');
+      await waitForStart(watched, /T_DB=two /);
+      await watched.out.waitFor(theirs, { from: watched.out.lines.indexOf(starts(watched)[1] as string) });
+      const self = procIds(watched.pid);
+      const [uid, gid] = theirs.split(' ').slice(1, 3);
+      if (readable) {
+        expect(self.uid).toBe(`${uid} ${uid} ${uid} ${uid}`);
+        expect(self.gid).toBe(`${gid} ${gid} ${gid} ${gid}`);
+        expect(watched.err.text).not.toMatch(/supervisor stays root/);
+      } else {
+        expect(self.uid).toBe('0 0 0 0');
+        expect(watched.err.text).toMatch(new RegExp(`^runsecrets: supervisor stays root: user \\S+ \\(${uid}\\) cannot read ${dir}/db \\(owner 0:0, mode 0400\\); the command still runs as `, 'm'));
+      }
+    });
+  });
+
+  it('a dropped supervisor re-renders its templates as the user, and one that cannot write the destination stays root', async () => {
+    const [dir, uid] = [secrets(true), Number(await admin('id', ['-u', NAME]))];
+    const templates = writeFiles(openDir(), { 'app.conf.tmpl': 'db={{ secrets.db }}\n' });
+    for (const [out, drops] of [[join(openDir(), 'out', 'app.conf'), true], [join(openDir(0o755), 'app.conf'), false]] as const) {
+      const app = appScript({ traps: [], extra: `trap 'echo "got HUP $(cat ${out})"' HUP` });
+      const watched = await startWatch(['--wait', '50ms', '--explicit', '--reload-signal', 'SIGHUP', '--user', NAME, '--template', `${join(templates, 'app.conf.tmpl')}:${out}`, '--dir', dir, app]);
+      running.push(watched);
+      expect(procIds(watched.pid).uid.startsWith('0 ')).toBe(!drops);
+      if (!drops) expect(watched.err.text).toMatch(/supervisor stays root: .*cannot write into .*, where template .*app\.conf is written/);
+      writeFileSync(join(dir, 'db'), drops ? 'two\n' : 'three\n');
+      await watched.out.waitFor(`got HUP db=${drops ? 'two' : 'three'}`);
+      // Either way the file belongs to the user, as --template says.
+      expect(statSync(out).uid).toBe(uid);
+    }
+  });
+
+  it.skipIf(STANDALONE)('negative control: a Node.js without process.execve cannot keep the groups when it stays root, and says so', async ({ skip }) => {
+    const old = nodeWithoutExecve();
+    if ('reason' in old) return skip(old.reason);
+    const theirs = await gosu(NAME);
+    const watched = await watch(NAME, secrets(false), { node: old.node });
+    const ours = watched.out.lines.find((line) => line.startsWith('ids '));
+    expect(ours).not.toBe(theirs);
+    expect(ours?.split(' ').slice(0, 4)).toEqual(theirs.split(' ').slice(0, 4));
+    expect(watched.err.text).toMatch(/runs without its supplementary groups/);
+  });
+});
