@@ -57,8 +57,8 @@ function withName(credentials: Credentials, name: string | undefined): Credentia
   return name === undefined ? credentials : { ...credentials, name };
 }
 
-/** `1000:1000:27,100`-style summary used by --check and the start line. */
+/** `app (1000:1000, groups 27,100)`, or `1000:1000` without a name or groups: watch mode's log lines. */
 export function describeCredentials(credentials: Credentials): string {
-  const who = credentials.name === undefined ? '' : `${credentials.name} `;
-  return `${who}${credentials.uid}:${credentials.gid}:${credentials.groups.join(',')}`;
+  const ids = `${credentials.uid}:${credentials.gid}${credentials.groups.length === 0 ? '' : `, groups ${credentials.groups.join(',')}`}`;
+  return credentials.name === undefined ? ids : `${credentials.name} (${ids})`;
 }

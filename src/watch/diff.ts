@@ -10,6 +10,8 @@ export interface WatchState {
   readonly env: Readonly<Record<string, string>>;
   /** Rendered template files, in memory. */
   readonly files: readonly { readonly destination: string; readonly content: Buffer }[];
+  /** Secrets that no variable took, read for the templates: named in the line, never an action of their own. */
+  readonly secrets: readonly { readonly name: string; readonly value: Buffer }[];
 }
 
 /** One variable or file whose value differs; `before`/`after` undefined when it was added/removed. */
@@ -21,6 +23,7 @@ export interface Change<T> {
 
 /** Everything that differs between two states. */
 export interface StateDiff {
+  readonly secrets: readonly Change<Buffer>[];
   readonly variables: readonly Change<string>[];
   readonly files: readonly Change<Buffer>[];
 }
@@ -31,7 +34,9 @@ export type RotationAction = 'none' | 'reload' | 'restart';
 /** Compares two states by content: a variable or file with the same bytes is no change. */
 export function diffStates(before: WatchState, after: WatchState): StateDiff {
   const files = (state: WatchState) => new Map(state.files.map((file) => [file.destination, file.content]));
+  const secrets = (state: WatchState) => new Map(state.secrets.map((secret) => [secret.name, secret.value]));
   return {
+    secrets: changes(secrets(before), secrets(after), (a, b) => a.equals(b)),
     variables: changes(new Map(Object.entries(before.env)), new Map(Object.entries(after.env)), (a, b) => a === b),
     files: changes(files(before), files(after), (a, b) => a.equals(b)),
   };
@@ -55,7 +60,10 @@ export function chooseAction(diff: StateDiff, reloadSignal: NodeJS.Signals | und
   return reloadSignal === undefined ? 'restart' : 'reload';
 }
 
-/** `DB_PASSWORD sha256:1a2b3c4d→5e6f7a8b, API_KEY added sha256:…` for variables and files alike. */
+/**
+ * `secret db_password sha256:1a2b3c4d→5e6f7a8b, API_KEY added sha256:…, /etc/app.conf …`:
+ * template-only secrets, variables and files alike.
+ */
 export function describeChanges(diff: StateDiff): string {
   const text = (value: string | Buffer) => fingerprint(typeof value === 'string' ? Buffer.from(value) : value);
   const one = ({ name, before, after }: Change<string | Buffer>): string => {
@@ -63,5 +71,6 @@ export function describeChanges(diff: StateDiff): string {
     if (after === undefined) return `${name} removed`;
     return `${name} sha256:${text(before)}→${text(after)}`;
   };
-  return [...diff.variables, ...diff.files].map(one).join(', ');
+  const secrets = diff.secrets.map((change) => `secret ${one(change)}`);
+  return [...secrets, ...[...diff.variables, ...diff.files].map(one)].join(', ');
 }

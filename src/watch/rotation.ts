@@ -83,6 +83,7 @@ async function rotateOnce(applied: WatchState, deps: RotationDeps): Promise<Watc
     const done = action === 'reload' ? `rendered, sent ${deps.reloadSignal ?? ''}` : 'restarted the command';
     const ms = Math.round(deps.now() - started);
     log.info(`rotation: ${describeChanges(diff)}; ${done} in ${ms} ms`, {
+      secrets: diff.secrets.map((change) => change.name),
       variables: diff.variables.map((change) => change.name),
       files: diff.files.map((change) => change.name),
       action,

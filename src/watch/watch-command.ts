@@ -16,7 +16,7 @@ import { runWatch } from './run-watch.js';
 export interface PreparedRun {
   readonly env: Record<string, string>;
   readonly variables: readonly { readonly path: string }[];
-  readonly unexported: readonly { readonly path: string }[];
+  readonly unexported: readonly { readonly name: string; readonly path: string; readonly value: Buffer }[];
   readonly credentials: Credentials | undefined;
   readonly rendered: readonly RenderedFile[];
   readonly problems: Problems;
@@ -57,5 +57,5 @@ export async function watchCommand(config: Config, prepared: PreparedRun, prepar
 }
 
 function stateOf(prepared: PreparedRun): WatchState {
-  return { env: prepared.env, files: prepared.rendered };
+  return { env: prepared.env, files: prepared.rendered, secrets: prepared.unexported };
 }

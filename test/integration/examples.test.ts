@@ -4,12 +4,13 @@
 // which points at the temp dir standing in for /run/secrets.
 
 import { execa } from 'execa';
-import { chmodSync, copyFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { kubernetesDir, kubernetesUpdate, tempDir } from '../helpers/fixtures.js';
+import { killWatch, startWatch } from '../helpers/watch.js';
 
 const IS_ROOT = process.getuid?.() === 0;
 
@@ -122,5 +123,75 @@ describe.skipIf(!IS_ROOT)('examples/swarm: external secrets on a tmpfs, root-own
     expect(Object.keys(after)).toEqual(Object.keys(before));
     expect(after.PGPASSWORD).not.toBe(before.PGPASSWORD);
     expect(after.STRIPE_KEY).toBe(before.STRIPE_KEY);
+  });
+});
+
+interface KubernetesDocument {
+  kind: string;
+  stringData?: Record<string, string>;
+  spec?: {
+    template: {
+      spec: {
+        containers: { command: string[]; args: string[]; env: { name: string; value: string }[]; volumeMounts: { name: string; mountPath: string }[] }[];
+        volumes: { name: string; secret?: { secretName: string; defaultMode: number } }[];
+      };
+    };
+  };
+}
+
+describe.skipIf(!IS_ROOT)('examples/kubernetes: Secret volume → rendered config → reload signal (needs root: switches to the node user)', () => {
+  // Kubernetes reads manifests as YAML 1.1, where `defaultMode: 0400` is octal.
+  const documents = parseAllDocuments(readFileSync(join(ROOT, 'examples/kubernetes/deployment.yaml'), 'utf8'), { version: '1.1' }).map((doc) => doc.toJS() as KubernetesDocument);
+  const secret = documents.find((doc) => doc.kind === 'Secret')?.stringData as Record<string, string>;
+  const pod = documents.find((doc) => doc.kind === 'Deployment')?.spec?.template.spec;
+  const container = pod?.containers[0];
+  const volume = pod?.volumes.find((v) => v.secret !== undefined);
+  const account = useAccount(container?.env.find((e) => e.name === 'RUNSECRETS_USER')?.value as string);
+
+  it('renders database.json for node from root-only 0400 keys and sends SIGHUP, not a restart, on a ..data swap', async () => {
+    if (container === undefined || volume?.secret === undefined) throw new Error('deployment.yaml: no container or Secret volume');
+    expect(container.command).toEqual(['tini', '--', 'runsecrets']);
+    const secretMount = container.volumeMounts.find((m) => m.name === volume.name)?.mountPath as string;
+
+    // The pod's filesystem under one temp root: the image's /app, kubelet's Secret
+    // volume (root-owned, defaultMode) and the emptyDir for rendered files (0777).
+    const root = tempDir();
+    const at = (path: string): string => join(root, path);
+    cpSync(join(ROOT, 'examples/kubernetes'), at('/app'), { recursive: true });
+    const secrets = kubernetesDir(secret, at(secretMount));
+    const applyMode = (): void => {
+      for (const entry of readdirSync(secrets)) if (entry.startsWith('..2026')) for (const key of readdirSync(join(secrets, entry))) chmodSync(join(secrets, entry, key), volume.secret?.defaultMode ?? 0o644);
+    };
+    applyMode();
+    mkdirSync(at('/run/app'), { recursive: true, mode: 0o777 });
+    chmodSync(at('/run/app'), 0o777);
+    const moved = (value: string): string => value.replace(/(^|:)(\/(?:app|run)\/)/g, (_, sep: string, path: string) => `${sep}${at(path)}`);
+
+    const env = Object.fromEntries(container.env.map(({ name, value }) => [name, moved(value)]));
+    const path = `${dirname(process.execPath)}:${baseEnv().PATH}`;
+    // tini -s: a subreaper in front, as it is PID 1 in the pod.
+    const watched = await startWatch(container.args.map(moved), { env: baseEnv({ ...env, PATH: path }), prefix: ['tini', '-s', '--'], ready: false });
+    try {
+      const config = at('/run/app/database.json');
+      await watched.out.waitFor('app: READY');
+      expect(watched.out.lines[0]).toBe(`app: loaded ${config}: user ${secret.db_user?.length} chars, password ${secret.db_password?.length} chars`);
+      // The keys are root-only, so the supervisor stays root and says why; the file is node's alone.
+      expect(volume.secret.defaultMode).toBe(0o400);
+      expect(watched.err.text).toMatch(/supervisor stays root: user node \(\d+\) cannot read \S+\/db_password \(owner 0:0, mode 0400\)/);
+      expect(statSync(config)).toMatchObject({ uid: account.uid(), mode: 0o100600 });
+
+      kubernetesUpdate(secrets, { ...secret, db_password: 'rotated-by-kubectl-apply' });
+      applyMode();
+      await watched.out.waitFor(`app: reloaded ${config}: user ${secret.db_user?.length} chars, password 24 chars`);
+      await watched.err.waitFor(/^runsecrets: rotation: secret db_password sha256:\w{8}→\w{8}, \S+database\.json sha256:\w{8}→\w{8}; rendered, sent SIGHUP in \d+ ms$/);
+      expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ host: env.DB_HOST, user: secret.db_user, password: 'rotated-by-kubectl-apply' });
+      expect(watched.out.count('app: READY')).toBe(1);
+      expect(`${watched.out.text}\n${watched.err.text}`).not.toContain('rotated-by-kubectl-apply');
+
+      watched.sub.kill('SIGTERM');
+      expect(await watched.exited).toBe(0);
+    } finally {
+      await killWatch(watched);
+    }
   });
 });

@@ -38,7 +38,7 @@ describe('templates in watch mode', () => {
     await watched.out.waitFor('got HUP password=s-two');
     expect(starts(watched)).toHaveLength(1);
     expect(watched.err.lines.filter((line) => line.startsWith('runsecrets: rotation: '))).toEqual([
-      expect.stringMatching(new RegExp(`^runsecrets: rotation: ${out} sha256:\\w{8}→\\w{8}; rendered, sent SIGHUP in \\d+ ms$`)),
+      expect.stringMatching(new RegExp(`^runsecrets: rotation: secret db sha256:\\w{8}→\\w{8}, ${out} sha256:\\w{8}→\\w{8}; rendered, sent SIGHUP in \\d+ ms$`)),
     ]);
     // A template source changing is a change too.
     writeFileSync(join(templates, 'app.conf.tmpl'), 'pw={{ secrets.db }}\n');

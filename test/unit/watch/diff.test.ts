@@ -5,16 +5,17 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { chooseAction, describeChanges, diffStates, type WatchState } from '../../../src/watch/diff.js';
 
-const state = (env: Record<string, string>, files: Record<string, string> = {}): WatchState => ({
+const state = (env: Record<string, string>, files: Record<string, string> = {}, secrets: Record<string, string> = {}): WatchState => ({
   env,
   files: Object.entries(files).map(([destination, content]) => ({ destination, content: Buffer.from(content) })),
+  secrets: Object.entries(secrets).map(([name, value]) => ({ name, value: Buffer.from(value) })),
 });
 const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
 describe('diffStates', () => {
   it('finds nothing when every byte is the same (fresh Buffers, same content)', () => {
     const diff = diffStates(state({ A: '1', PATH: '/bin' }, { '/etc/a': 'x' }), state({ PATH: '/bin', A: '1' }, { '/etc/a': 'x' }));
-    expect(diff).toEqual({ variables: [], files: [] });
+    expect(diff).toEqual({ secrets: [], variables: [], files: [] });
     expect(chooseAction(diff, 'SIGHUP')).toBe('none');
   });
 
@@ -56,5 +57,16 @@ describe('describeChanges', () => {
     const line = describeChanges(diff);
     expect(line).toBe(`ADDED added sha256:${sha(values.added)}, DB sha256:${sha(values.old)}→${sha(values.new)}, GONE removed, /etc/app.conf sha256:${sha('conf-one')}→${sha('conf-two')}`);
     for (const value of [...Object.values(values), 'bye-value', 'conf-one', 'conf-two']) expect(line).not.toContain(value);
+  });
+
+  it('names the template-only secrets that changed, which alone choose no action', () => {
+    const before = state({ A: '1' }, { '/etc/db.json': 'one' }, { db_password: 'first-secret-value', db_user: 'shop' });
+    const after = state({ A: '1' }, { '/etc/db.json': 'two' }, { db_password: 'second-secret-value', db_user: 'shop' });
+    const line = describeChanges(diffStates(before, after));
+    expect(line).toBe(`secret db_password sha256:${sha('first-secret-value')}→${sha('second-secret-value')}, /etc/db.json sha256:${sha('one')}→${sha('two')}`);
+    expect(line).not.toMatch(/first-secret-value|second-secret-value/);
+    const unused = diffStates(before, state({ A: '1' }, { '/etc/db.json': 'one' }, { db_password: 'second-secret-value', db_user: 'shop' }));
+    expect(unused.secrets.map((change) => change.name)).toEqual(['db_password']);
+    expect(chooseAction(unused, 'SIGHUP')).toBe('none');
   });
 });

@@ -10,6 +10,7 @@ import { createRotator, type Reading } from '../../../src/watch/rotation.js';
 const state = (env: Record<string, string>, files: Record<string, string> = {}): WatchState => ({
   env,
   files: Object.entries(files).map(([destination, content]) => ({ destination, content: Buffer.from(content) })),
+  secrets: [],
 });
 
 /** A rotator over a queue of readings, recording everything it does. */
