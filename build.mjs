@@ -30,7 +30,7 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, ({ path, kind }) => {
+    build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, ({ path, kind }) => {
       const bare = path.replace(/^node:/, '');
       if (!builtins.has(bare)) return undefined;
       return { path: `node:${bare}`, namespace: kind === 'require-call' ? 'builtin-cjs' : 'builtin-esm' };

@@ -2,7 +2,7 @@
 // above it, it runs with a bare node (SPEC §10). One core case here; CI runs the whole
 // integration suite against such a copy (`node scripts/test-packaged.mjs bundle`).
 
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
@@ -33,5 +33,14 @@ describe('the bundle alone in an empty dir', () => {
     const result = await runCli(['--version'], { ...bare, cli });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/ERR_MODULE_NOT_FOUND/);
+  });
+
+  it('has no static import: every Node built-in loads only when the code that needs it first runs', () => {
+    // esbuild hoists static imports to the top of the module, where they would load at
+    // every start (node:v8 for watch mode, node:child_process for the supervisor, …);
+    // build.mjs turns each into a process.getBuiltinModule() shim instead.
+    const bundle = readFileSync(join(ROOT, 'dist/runsecrets.mjs'), 'utf8');
+    expect(bundle.match(/^\s*import\s.*$/gm) ?? []).toEqual([]);
+    expect(bundle).toContain('process.getBuiltinModule("node:v8")');
   });
 });
