@@ -46,20 +46,28 @@ async function measureRestart(extra, mode, staysRoot = false) {
     await Promise.all([watched.out.next(/^start \d+ v0$/), watched.err.next(/supervising/)]);
     // The case measures what its name says: a supervisor that dropped, or one that stayed root.
     if (watched.err.lines.some((line) => line.includes('supervisor stays root')) !== staysRoot) throw new Error(`expected the supervisor to ${staysRoot ? 'stay root' : 'drop'}: ${watched.err.lines.join(' | ')}`);
-    await settle(300);
-    const samples = [];
-    for (let i = 1; i <= rotations; i += 1) {
-      const line = watched.out.next(new RegExp(`^start \\d+ v${i}$`));
-      const t0 = performance.now();
-      volume.update({ value: `v${i}` });
-      samples.push((await line) - t0);
-      await settle(50);
-    }
-    return samples;
+    return await timeSwaps(volume, (i) => watched.out.next(new RegExp(`^start \\d+ v${i}$`)));
   } finally {
     await watched.stop();
     volume.remove();
   }
+}
+
+/**
+ * After a settling pause, `rotations` kubelet-style swaps to `v1`, `v2`, …, each timed
+ * until the line `lineFor(i)` (a promise taken before the swap) arrives; ms samples.
+ */
+async function timeSwaps(volume, lineFor) {
+  await settle(300);
+  const samples = [];
+  for (let i = 1; i <= rotations; i += 1) {
+    const line = lineFor(i);
+    const t0 = performance.now();
+    volume.update({ value: `v${i}` });
+    samples.push((await line) - t0);
+    await settle(50);
+  }
+  return samples;
 }
 
 /** Baseline: spawn the app directly and read its start line, `rotations` times; ms samples. */
@@ -83,16 +91,7 @@ async function measureReload() {
   const watched = startProcess(node, watchArgs(args), env);
   try {
     await watched.out.next(/^start /);
-    await settle(300);
-    const samples = [];
-    for (let i = 1; i <= rotations; i += 1) {
-      const line = watched.out.next(/^got HUP$/);
-      const t0 = performance.now();
-      volume.update({ value: `v${i}` });
-      samples.push((await line) - t0);
-      await settle(50);
-    }
-    return samples;
+    return await timeSwaps(volume, () => watched.out.next(/^got HUP$/));
   } finally {
     await watched.stop();
     volume.remove();
