@@ -88,6 +88,8 @@ describe('what a rotation does', () => {
     writeFileSync(join(dir, 'other'), 'two\n');
     await waitForStart(watched, /T_OTHER=two /);
     expect(starts(watched)).toHaveLength(2);
+    // The rotation line follows the spawn: wait for it rather than race the app's output.
+    await watched.err.waitFor(/^runsecrets: rotation: /);
     expect(rotations(watched)).toEqual([expect.stringMatching(/^runsecrets: rotation: T_OTHER sha256:/)]);
   });
 
@@ -112,6 +114,7 @@ describe('what a rotation does', () => {
     writeFileSync(join(dir, 'db'), 'fixed-value\n');
     await waitForStart(watched, /T_DB=fixed-value /);
     expect(starts(watched)).toHaveLength(2);
+    await watched.err.waitFor(/^runsecrets: rotation: /);
     // Compared with the applied state: db went good → fixed, never to the invalid one.
     expect(rotations(watched)).toEqual([expect.stringMatching(/^runsecrets: rotation: T_DB sha256:\w{8}→\w{8}; restarted/)]);
   });

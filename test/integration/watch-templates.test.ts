@@ -37,6 +37,8 @@ describe('templates in watch mode', () => {
     writeFileSync(join(dir, 'db'), 's-two\n');
     await watched.out.waitFor('got HUP password=s-two');
     expect(starts(watched)).toHaveLength(1);
+    // The rotation line follows the signal: wait for it rather than race the app's output.
+    await watched.err.waitFor(/^runsecrets: rotation: /);
     expect(watched.err.lines.filter((line) => line.startsWith('runsecrets: rotation: '))).toEqual([
       expect.stringMatching(new RegExp(`^runsecrets: rotation: secret db sha256:\\w{8}→\\w{8}, ${out} sha256:\\w{8}→\\w{8}; rendered, sent SIGHUP in \\d+ ms$`)),
     ]);
@@ -87,6 +89,6 @@ describe('templates in watch mode', () => {
     writeFiles(templates, { 'sub/extra.conf.tmpl': 'level={{ secrets.level }}\n' });
     await watched.out.waitFor(/^got HUP /);
     expect(readFileSync(join(outDir, 'sub', 'extra.conf'), 'utf8')).toBe('level=info\n');
-    expect(watched.err.text).toMatch(/rotation: .*sub\/extra\.conf added sha256:\w{8}; rendered, sent SIGHUP/);
+    await watched.err.waitFor(/^runsecrets: rotation: .*sub\/extra\.conf added sha256:\w{8}; rendered, sent SIGHUP/);
   });
 });
