@@ -2,8 +2,8 @@
 // exec'd: a failed process.execve aborts Node (exit 134), so 127 and 126 are decided
 // here, including a missing #! interpreter or ELF loader.
 
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { delimiter, resolve } from 'node:path';
+import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
+import { delimiter, dirname, resolve } from 'node:path';
 import { RunsecretsError } from '../errors.js';
 import { findInterpreter } from './interpreter.js';
 
@@ -68,12 +68,37 @@ function notFound(command: string, where: string): RunsecretsError {
   return new RunsecretsError('NOT_FOUND', `command ${JSON.stringify(command)} not found (searched ${where}); install it or fix PATH`, 127);
 }
 
-/** Builds a CanExecute from permission bits for a user who has not been switched to yet (--check). */
+/**
+ * Builds a CanExecute from permission bits, for a user this process has not switched to
+ * (--check, and a root watch-mode supervisor): execute on the file, and search on every
+ * directory on the way to it, as given and as resolved through symlinks, each judged by
+ * its owner, group or other class as the kernel does. So the lookup finds the same
+ * command as exec mode's access(2) after the switch: a PATH entry under a directory the
+ * user cannot enter is passed over, not chosen and then found missing by the user.
+ */
 export function modeBitsExecutable(uid: number, gids: readonly number[]): CanExecute {
-  return (_path, stats) => {
-    if (uid === 0) return (stats.mode & 0o111) !== 0;
-    if (stats.uid === uid) return (stats.mode & 0o100) !== 0;
-    if (gids.includes(stats.gid)) return (stats.mode & 0o010) !== 0;
-    return (stats.mode & 0o001) !== 0;
+  const allows = (stats: Stats, bit: 1): boolean => {
+    const shift = stats.uid === uid ? 6 : gids.includes(stats.gid) ? 3 : 0;
+    return ((stats.mode >> shift) & bit) !== 0;
   };
+  const searchable = (dir: string): boolean => {
+    for (let at = dir; ; at = dirname(at)) {
+      const stats = statOrUndefined(at);
+      if (stats === undefined || !allows(stats, 1)) return false;
+      if (at === dirname(at)) return true;
+    }
+  };
+  return (path, stats) => {
+    // Root needs an execute bit somewhere on the file, and may enter any directory.
+    if (uid === 0) return (stats.mode & 0o111) !== 0;
+    return allows(stats, 1) && searchable(dirname(path)) && searchable(dirname(realpathOrSelf(path)));
+  };
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

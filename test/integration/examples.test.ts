@@ -173,7 +173,7 @@ describe.skipIf(!IS_ROOT)('examples/kubernetes: Secret volume → rendered confi
     const watched = await startWatch(container.args.map(moved), { env: baseEnv({ ...env, PATH: path }), prefix: ['tini', '-s', '--'], ready: false });
     try {
       const config = at('/run/app/database.json');
-      await watched.out.waitFor('app: READY');
+      await watched.out.waitFor('app: READY').catch((error: Error) => { throw new Error(`${error.message}\nstderr:\n${watched.err.text}`); });
       expect(watched.out.lines[0]).toBe(`app: loaded ${config}: user ${secret.db_user?.length} chars, password ${secret.db_password?.length} chars`);
       // The keys are root-only, so the supervisor stays root and says why; the file is node's alone.
       expect(volume.secret.defaultMode).toBe(0o400);

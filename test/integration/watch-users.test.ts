@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, STANDALONE } from '../helpers/cli.js';
+import { baseEnv, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { nodeWithoutExecve } from '../helpers/processes.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
@@ -107,6 +107,25 @@ describe.skipIf(!IS_ROOT)('--user in watch mode gives what gosu gives (needs roo
       // Either way the file belongs to the user, as --template says.
       expect(statSync(out).uid).toBe(uid);
     }
+  });
+
+  it('a supervisor that stays root finds the command the user can reach on PATH, as exec mode does', async () => {
+    // PATH: first a dir only root may enter, then an open one, each with an `app`.
+    const root = openDir();
+    const bin = (name: string, mode: number): string => {
+      const dir = writeFiles(join(root, name), { app: `#!/bin/sh\necho "${name} app"\necho READY\n[ -z "$STAY" ] || exec sleep 60\n` });
+      chmodSync(join(dir, 'app'), 0o755);
+      chmodSync(dir, mode);
+      return dir;
+    };
+    const path = `${bin('hidden', 0o700)}:${bin('reachable', 0o755)}:${baseEnv().PATH}`;
+    const args = ['--user', NAME, '--dir', secrets(false), 'app'];
+    const exec = await runCli(args, { env: baseEnv({ PATH: path }) });
+    expect(exec.stdout.split('\n')[0]).toBe('reachable app');
+    const watched = await startWatch(args, { env: baseEnv({ PATH: path, STAY: '1' }) });
+    running.push(watched);
+    expect(watched.err.text).toMatch(/supervisor stays root/);
+    expect(watched.out.lines[0]).toBe('reachable app');
   });
 
   it.skipIf(STANDALONE)('negative control: a Node.js without process.execve cannot keep the groups when it stays root, and says so', async ({ skip }) => {
