@@ -80,10 +80,13 @@ export class Supervisor {
     this.#startGeneration(this.#options.launch);
   }
 
-  /** Forwards a received signal; a terminating one also rules out any further start. */
-  signal(signal: NodeJS.Signals): void {
+  /**
+   * Forwards a received signal, unless the child already got it from the terminal
+   * (`delivered`); a terminating one also rules out any further start.
+   */
+  signal(signal: NodeJS.Signals, delivered = false): void {
     if (this.#options.terminating.has(signal)) this.#stopRequested = true;
-    this.send(signal);
+    if (!delivered) this.send(signal);
   }
 
   /** Sends `signal` to the child (or its group) without any other effect: the reload signal. */

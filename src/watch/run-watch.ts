@@ -49,7 +49,7 @@ export async function runWatch(run: WatchRun): Promise<number> {
   const launchWith = (env: WatchState['env']): Launch => ({ path: resolveCommand(config.command[0] as string, env.PATH, run.cwd, start.canExecute), argv: config.command, env });
   const first = launchWith(run.initial.env);
   const supervisor = createSupervisor(config, start.spawn, first, log);
-  const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
+  const stopForwarding = forwardSignals((signal, delivered) => supervisor.signal(signal, delivered), config.signalGroup);
   supervisor.start();
   // 4. Watch; changes settle per --wait, then rotate.
   const rotator = createRotator(run.initial, {

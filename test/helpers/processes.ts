@@ -62,6 +62,12 @@ export function allProcesses(): ProcInfo[] {
     .filter((info): info is ProcInfo => info !== undefined);
 }
 
+/** The PIDs of every process below `pid`, children first. */
+export function descendants(pid: number): number[] {
+  const children = allProcesses().filter((p) => p.ppid === pid).map((p) => p.pid);
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
 /** A Node.js binary without process.execve (Node < 22.15), or why there is none. */
 export function nodeWithoutExecve(): { node: string } | { reason: string } {
   for (const node of ['/usr/local/bin/node', '/usr/bin/node']) {

@@ -6,7 +6,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseEnv, cliCommand, ROOT } from './cli.js';
 import { tempDir } from './fixtures.js';
-import { allProcesses, LineLog } from './processes.js';
+import { descendants, LineLog } from './processes.js';
 
 /**
  * The app: prints `start PID T_A=… T_B=…` (the variables runsecrets made, with
@@ -86,9 +86,4 @@ export async function killWatch(watched: Watched): Promise<void> {
     }
   }
   await watched.exited;
-}
-
-function descendants(pid: number): number[] {
-  const children = allProcesses().filter((p) => p.ppid === pid).map((p) => p.pid);
-  return children.flatMap((child) => [child, ...descendants(child)]);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
-import { allProcesses, LineLog } from '../helpers/processes.js';
+import { allProcesses, descendants, LineLog, procInfo } from '../helpers/processes.js';
 import { appScript, killWatch, startWatch, starts, type Watched } from '../helpers/watch.js';
 
 const running: Watched[] = [];
@@ -110,6 +110,46 @@ describe.skipIf(process.getuid?.() !== 0 || STANDALONE)('as PID 1 (unshare --pid
     process.kill(pid1.pid, 'SIGUSR2');
     await out.waitFor('alive');
     expect((await sub).exitCode).toBe(0);
+  });
+});
+
+describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` does)', () => {
+  // The app counts its SIGINTs; SIGUSR2 makes it print the count.
+  const APP = "let n = 0; process.on('SIGINT', () => console.log(`got INT ${++n}`)); process.on('SIGUSR2', () => console.log(`INT count ${n}`)); process.on('SIGTERM', () => process.exit(0)); console.log('READY'); setInterval(() => {}, 1000);";
+  const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
+
+  it.each([
+    ['the app shares runsecrets\' process group: the terminal sends ^C to both, runsecrets does not send it again', [] as string[]],
+    ['--signal-group: the app has its own session, so ^C reaches runsecrets alone, which forwards it', ['--signal-group']],
+  ])('^C reaches the app exactly once; %s', async (_case, flags) => {
+    const command = [...cliCommand(), '--watch', '--log-level', 'warn', ...flags, '--dir', secretsDir({}), process.execPath, '-e', APP];
+    // exec: no shell in between, which would take the ^C too and die of it after runsecrets exits.
+    const sub = execa('script', ['-qefc', `exec ${command.map(quote).join(' ')}`, '/dev/null'], { env: baseEnv(), extendEnv: false, reject: false });
+    const out = new LineLog(sub.stdout);
+    try {
+      await out.waitFor(/READY/);
+      sub.stdin.write('\x03');
+      await out.waitFor(/got INT 1/);
+      // Forwarded signals keep their order: had runsecrets passed the ^C on, the app
+      // would have its second SIGINT before this SIGUSR2.
+      const runsecrets = descendants(sub.pid ?? 0).map(procInfo).find((p) => p?.argv.includes('--watch'));
+      if (runsecrets === undefined) throw new Error('runsecrets not found under script(1)');
+      process.kill(runsecrets.pid, 'SIGUSR2');
+      await out.waitFor(/INT count/);
+      expect(out.lines.filter((line) => /got INT|INT count/.test(line)).map((line) => line.replace(/^\^C|\r$/g, ''))).toEqual(['got INT 1', 'INT count 1']);
+      process.kill(runsecrets.pid, 'SIGTERM');
+      expect((await sub).exitCode).toBe(0);
+    } finally {
+      // Only after a failure is anything left.
+      for (const pid of [...descendants(sub.pid ?? 0), sub.pid ?? 0]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      await sub;
+    }
   });
 });
 
