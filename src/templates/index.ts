@@ -11,9 +11,11 @@ import { discoverTemplates, type TemplateFile } from './discover.js';
 import { makeDirs } from './make-dirs.js';
 import { renderFiles } from './render.js';
 import { buildScope } from './scope.js';
-import { syncDir, writeFileAtomically, type FileTarget } from './write-file.js';
+import { pinDir, type DirIdentity, type PinnedDir } from './pinned-dir.js';
+import { writeFileAtomically, type FileTarget, type WriteOutcome } from './write-file.js';
 
 export { discoverTemplates, type TemplateFile } from './discover.js';
+export { identifyDirs, type DirIdentity } from './pinned-dir.js';
 
 /** One rendered file, held in memory until every template has rendered. */
 export interface RenderedFile {
@@ -49,17 +51,28 @@ const WRITE_CONCURRENCY = 8;
 
 /**
  * Atomically writes files whose bytes changed; returns the destinations written.
- * Missing parent dirs are created first, 0700 and owned by the target. Throws a
- * RunsecretsError if a file cannot be written (files already written stay).
+ * Missing parent dirs are created first, 0700 and owned by the target. Each directory
+ * is then held open and written through (pinned-dir.ts); one listed in `expected` must
+ * still be the directory it was then. Throws a RunsecretsError if a file cannot be
+ * written (files already written stay).
  */
-export async function writeRendered(files: readonly RenderedFile[], target: WriteTarget, log: Logger): Promise<string[]> {
+export async function writeRendered(files: readonly RenderedFile[], target: WriteTarget, log: Logger, expected: ReadonlyMap<string, DirIdentity> = new Map()): Promise<string[]> {
   const dirs = [...new Set(files.map((file) => dirname(file.destination)))];
   for (const dir of dirs) {
     for (const made of await makeDirs(dir, target)) log.debug(`created directory ${made} (0700${ownerText(target)})`);
   }
-  const outcomes = await mapConcurrently(files, WRITE_CONCURRENCY, (file) => writeFileAtomically(file.destination, file.content, target));
+  const pinned = new Map<string, PinnedDir>();
+  let outcomes: WriteOutcome[];
+  try {
+    for (const dir of dirs) pinned.set(dir, await pinDir(dir, expected.get(dir)));
+    const at = (file: RenderedFile): string => pinned.get(dirname(file.destination))?.at ?? dirname(file.destination);
+    outcomes = await mapConcurrently(files, WRITE_CONCURRENCY, (file) => writeFileAtomically(file.destination, file.content, target, at(file)));
+    const changed = new Set(files.filter((_, i) => outcomes[i] === 'written').map((file) => dirname(file.destination)));
+    await Promise.all([...changed].map((dir) => pinned.get(dir)?.sync()));
+  } finally {
+    await Promise.all([...pinned.values()].map((dir) => dir.close()));
+  }
   const written = files.filter((_, i) => outcomes[i] === 'written').map((file) => file.destination);
-  await Promise.all([...new Set(written.map((path) => dirname(path)))].map(syncDir));
   if (log.enabled('debug')) {
     files.forEach((file, i) => log.debug(`${describeOutcome(outcomes[i] ?? 'written')} ${file.destination} from ${file.source}: ${file.content.length} bytes, mode ${modeText(target.mode)}${ownerText(target)}`));
   }

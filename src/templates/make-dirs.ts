@@ -1,7 +1,7 @@
 // Creates the missing parent dirs of a destination: 0700, owned by the target user,
 // so that the app can reach its rendered files and nobody else can.
 
-import { chmod, chown, mkdir, stat } from 'node:fs/promises';
+import { constants, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { describeOsError, RunsecretsError } from '../errors.js';
 
@@ -24,13 +24,32 @@ export async function makeDirs(dir: string, owner: { readonly uid?: number; read
   return missing;
 }
 
-/** Sets mode (exactly, whatever the umask) and, when given, the owner of a path runsecrets made. */
-async function applyOwner(path: string, mode: number, owner: { readonly uid?: number; readonly gid?: number }): Promise<void> {
+/**
+ * Sets mode (exactly, whatever the umask) and, when given, the owner of a dir runsecrets
+ * just made, through a descriptor opened without following a symlink: the parent may
+ * belong to the app user, who could otherwise swap the new dir for a symlink to any
+ * file between the mkdir and a chown by path, and have root hand that file over.
+ */
+export async function applyOwner(path: string, mode: number, owner: { readonly uid?: number; readonly gid?: number }): Promise<void> {
+  let handle: FileHandle;
   try {
-    if (owner.uid !== undefined || owner.gid !== undefined) await chown(path, owner.uid ?? -1, owner.gid ?? -1);
-    await chmod(path, mode);
+    handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   } catch (error) {
-    throw dirError(path, 'chown/chmod', error);
+    throw dirError(path, 'open', error);
+  }
+  try {
+    const stats = await handle.stat();
+    // Made by this process a moment ago, so owned by it (the euid). (Not "empty by its
+    // link count": btrfs reports 1 link for every directory.)
+    if (stats.uid !== process.geteuid?.()) {
+      throw new RunsecretsError('TEMPLATE_WRITE', `cannot create directory ${path} for rendered files: it was replaced right after it was made; check who else writes to ${dirname(path)}`);
+    }
+    if (owner.uid !== undefined || owner.gid !== undefined) await handle.chown(owner.uid ?? -1, owner.gid ?? -1);
+    await handle.chmod(mode);
+  } catch (error) {
+    throw error instanceof RunsecretsError ? error : dirError(path, 'chown/chmod', error);
+  } finally {
+    await handle.close();
   }
 }
 

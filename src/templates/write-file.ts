@@ -3,7 +3,7 @@
 // opens either the old file or the new one, never a mix (rename(2) is atomic within a
 // filesystem; the temp file sits in the same dir so it is on the same filesystem).
 // Unchanged bytes are not rewritten: the file keeps its inode and mtime. The caller
-// fsyncs the dir once after its renames (syncDir), so that they survive a crash too.
+// fsyncs the dir once after its renames (pinned-dir.ts), so that they survive a crash too.
 
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
@@ -25,13 +25,16 @@ export type WriteOutcome = 'written' | 'unchanged' | 'fixed';
  * Writes `content` to `destination` unless it already holds exactly these bytes. Same
  * bytes with another mode or owner: fixed in place (fchown/fchmod), content and mtime kept.
  */
-export async function writeFileAtomically(destination: string, content: Buffer, target: FileTarget): Promise<WriteOutcome> {
-  const kept = await keepIfSame(destination, content, target);
+export async function writeFileAtomically(destination: string, content: Buffer, target: FileTarget, dir = dirname(destination)): Promise<WriteOutcome> {
+  // `dir` reaches the destination's directory: its path, or /proc/self/fd/N for a
+  // directory held open (pinned-dir.ts). Messages name the destination as given.
+  const final = join(dir, basename(destination));
+  const kept = await keepIfSame(final, destination, content, target);
   if (kept !== undefined) return kept;
-  const temp = join(dirname(destination), `.${basename(destination)}.runsecrets-${randomBytes(6).toString('hex')}`);
+  const temp = join(dir, `.${basename(destination)}.runsecrets-${randomBytes(6).toString('hex')}`);
   try {
     await writeTemp(temp, destination, content, target);
-    await step(destination, 'rename', () => rename(temp, destination));
+    await step(destination, 'rename', () => rename(temp, final));
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
@@ -46,10 +49,10 @@ export async function writeFileAtomically(destination: string, content: Buffer, 
  * chowned is the very file found there: the dir may belong to the app user, who could
  * otherwise swap in a symlink to a file of root's between the check and the chown.
  */
-async function keepIfSame(destination: string, content: Buffer, target: FileTarget): Promise<WriteOutcome | undefined> {
+async function keepIfSame(path: string, destination: string, content: Buffer, target: FileTarget): Promise<WriteOutcome | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(destination, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ELOOP') return undefined; // missing, or a symlink: the rename replaces it
@@ -79,20 +82,6 @@ async function writeTemp(temp: string, destination: string, content: Buffer, tar
     await step(destination, 'fsync', () => handle.sync());
   } finally {
     await handle.close();
-  }
-}
-
-/** Makes renames into `dir` durable; a filesystem that cannot fsync a dir is not an error. */
-export async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // EINVAL/EISDIR on some filesystems: the data itself was fsynced already.
   }
 }
 

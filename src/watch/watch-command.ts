@@ -3,11 +3,13 @@
 // watch/ stays independent of it), with its info lines turned to debug: they were
 // said once at start, and a rotation is one line.
 
+import { dirname } from 'node:path';
 import type { Config } from '../cli/config.js';
 import type { Problems } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { RenderedFile } from '../templates/index.js';
+import { identifyDirs } from '../templates/pinned-dir.js';
 import type { WatchState } from './diff.js';
 import type { Reading } from './rotation.js';
 import { runWatch } from './run-watch.js';
@@ -37,10 +39,12 @@ export async function watchCommand(config: Config, prepared: PreparedRun, prepar
     return { state: stateOf(again), problems: again.problems.list };
   };
   const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
+  // The directories written at start, before the app runs: a rotation writes into them only.
+  const startDirs = identifyDirs(prepared.rendered.map((file) => dirname(file.destination)));
   const write = async (files: WatchState['files']): Promise<unknown> => {
     if (files.length === 0) return [];
     const { writeRendered } = await import('../templates/index.js');
-    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner }, log);
+    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner }, log, startDirs);
   };
   return runWatch({
     config,

@@ -2,7 +2,7 @@
 // then signal, no restart; a variable changed → render, then restart; a broken
 // template keeps the app and the rendered files as they were.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
@@ -90,5 +90,29 @@ describe('templates in watch mode', () => {
     await watched.out.waitFor(/^got HUP /);
     expect(readFileSync(join(outDir, 'sub', 'extra.conf'), 'utf8')).toBe('level=info\n');
     await watched.err.waitFor(/^runsecrets: rotation: .*sub\/extra\.conf added sha256:\w{8}; rendered, sent SIGHUP/);
+  });
+
+  it('a rendered file\'s directory swapped for a symlink while the app runs is refused by name; nothing is written through it', async () => {
+    // What an app user who owns the parent of its config dir could do to a supervisor
+    // that stays root: move the dir away and leave a symlink to a directory of root's.
+    const { dir, templates, app } = setup();
+    const parent = tempDir();
+    const conf = join(parent, 'conf');
+    const victim = tempDir();
+    const watched = await watch(['--explicit', '--reload-signal', 'SIGHUP', '--dir', dir, '--template', `${join(templates, 'app.conf.tmpl')}:${join(conf, 'app.conf')}`, app]);
+    renameSync(conf, `${conf}.moved`);
+    symlinkSync(victim, conf);
+    writeFileSync(join(dir, 'db'), 's-two\n');
+    await watched.err.waitFor(new RegExp(`^runsecrets: error: cannot write rendered files into ${conf}: it is no longer the directory written at start`));
+    await watched.err.waitFor(/rotation not applied/);
+    expect(readdirSync(victim)).toEqual([]);
+    expect(readFileSync(join(`${conf}.moved`, 'app.conf'), 'utf8')).toBe('password=s-one\n');
+    // Restored, the next rotation is applied.
+    unlinkSync(conf);
+    renameSync(`${conf}.moved`, conf);
+    writeFileSync(join(dir, 'db'), 's-three\n');
+    await watched.out.waitFor(/^got HUP /);
+    expect(readFileSync(join(conf, 'app.conf'), 'utf8')).toBe('password=s-three\n');
+    expect(starts(watched)).toHaveLength(1);
   });
 });
