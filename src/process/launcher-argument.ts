@@ -6,3 +6,10 @@ export const LAUNCHER_ARGUMENT = '--runsecrets-internal-launch';
 
 /** The file descriptor on which the launcher reads its request. */
 export const LAUNCHER_FD = 3;
+
+/**
+ * The file descriptor the launcher closes right before it execs the command: the
+ * supervisor holds signals for the child until then, since the launcher itself (a
+ * Node.js start) would die of a SIGHUP or SIGUSR2 meant for the app.
+ */
+export const LAUNCHER_EXEC_FD = 4;

@@ -8,7 +8,7 @@ import { RunsecretsError, describeOsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { switchUser } from '../privileges/switch-user.js';
 import { execCommand } from './exec.js';
-import { LAUNCHER_ARGUMENT, LAUNCHER_FD } from './launcher-argument.js';
+import { LAUNCHER_ARGUMENT, LAUNCHER_EXEC_FD, LAUNCHER_FD } from './launcher-argument.js';
 import { accessExecutable, resolveCommand } from './resolve-command.js';
 import type { LaunchRequest } from './spawn-child.js';
 
@@ -20,6 +20,12 @@ export async function runLauncher(cwd: string, log: Logger): Promise<number> {
   const { credentials, launch } = readRequest();
   switchUser({ ...credentials, home: launch.env.HOME ?? '/' });
   const path = resolveCommand(launch.path, launch.env.PATH, cwd, accessExecutable);
+  // Tells the supervisor that the command runs from now on: signals it held go to the app.
+  try {
+    closeSync(LAUNCHER_EXEC_FD);
+  } catch {
+    // Not started by a supervisor (EBADF): nobody waits.
+  }
   return execCommand({ ...launch, path }, log);
 }
 

@@ -9,13 +9,24 @@
 // command, keeping the PID; the request travels on a pipe, never on the command line.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { Launch } from './exec.js';
-import { LAUNCHER_ARGUMENT, LAUNCHER_FD } from './launcher-argument.js';
+import { LAUNCHER_ARGUMENT, LAUNCHER_EXEC_FD, LAUNCHER_FD } from './launcher-argument.js';
 
 /** Starts one child; `detached` gives it its own session and process group (setsid). */
-export type SpawnChild = (launch: Launch, detached: boolean) => ChildProcess;
+export type SpawnChild = (launch: Launch, detached: boolean) => Started;
+
+/** A child just spawned. */
+export interface Started {
+  readonly child: ChildProcess;
+  /**
+   * For a child started through the launcher: resolves once the process runs the
+   * command itself (the launcher's exec) or has exited. Undefined for a plain spawn,
+   * which runs the command from the start.
+   */
+  readonly running?: Promise<void>;
+}
 
 /** What the launcher reads on LAUNCHER_FD, as JSON. */
 export interface LaunchRequest {
@@ -26,7 +37,7 @@ export interface LaunchRequest {
 /** A plain spawn: the child inherits this process's uid, gid and supplementary groups. */
 export const spawnInheriting: SpawnChild = (launch, detached) => {
   const [argv0, ...args] = launch.argv;
-  return spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit', detached });
+  return { child: spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit', detached }) };
 };
 
 /**
@@ -45,7 +56,7 @@ export function spawnAs(credentials: Credentials, relaunch: readonly string[], w
   return (launch, detached) => {
     const [argv0, ...args] = launch.argv;
     const ids = { uid: credentials.uid, gid: credentials.gid };
-    return spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit', detached, ...ids });
+    return { child: spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit', detached, ...ids }) };
   };
 }
 
@@ -54,13 +65,20 @@ function spawnThroughLauncher(credentials: Credentials, relaunch: readonly strin
   if (file === undefined) throw new Error('spawnAs: empty relaunch command');
   return (launch, detached) => {
     // An empty environment: nothing like NODE_OPTIONS from the app's reaches the launcher.
-    // stdin, stdout and stderr are the app's; fd 3 (LAUNCHER_FD) carries the request.
-    const child = spawn(file, [...prefix, LAUNCHER_ARGUMENT], { env: {}, stdio: ['inherit', 'inherit', 'inherit', 'pipe'], detached });
+    // stdin, stdout and stderr are the app's; fd 3 (LAUNCHER_FD) carries the request, and
+    // fd 4 (LAUNCHER_EXEC_FD) is closed by the launcher as it execs.
+    const child = spawn(file, [...prefix, LAUNCHER_ARGUMENT], { env: {}, stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'], detached });
     const request: LaunchRequest = { credentials: { uid: credentials.uid, gid: credentials.gid, groups: credentials.groups }, launch };
     const pipe = child.stdio[LAUNCHER_FD] as Writable | null;
     // EPIPE if the launcher died first: its exit status tells the supervisor what happened.
     pipe?.on('error', () => {});
     pipe?.end(JSON.stringify(request));
-    return child;
+    const running = new Promise<void>((resolve) => {
+      const execing = child.stdio[LAUNCHER_EXEC_FD] as Readable | null;
+      execing?.on('close', resolve).on('error', resolve).resume();
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    });
+    return { child, running };
   };
 }

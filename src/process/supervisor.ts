@@ -37,6 +37,8 @@ export interface ChildExit {
 interface Generation {
   readonly child: ChildProcess;
   readonly exited: Promise<ChildExit>;
+  /** Whether the process runs the command itself yet (see Started in spawn-child.ts). */
+  isRunning: boolean;
   /** True once restart() stops it: its exit is expected, not the end of supervision. */
   replacing: boolean;
 }
@@ -94,7 +96,22 @@ export class Supervisor {
     if (this.#current !== undefined) this.#sendTo(this.#current, signal);
   }
 
-  #sendTo({ child }: Generation, signal: NodeJS.Signals): void {
+  /**
+   * Sends `signal` to the child. While a launcher is still starting the command (about
+   * 40 ms, spawn-child.ts), only the signals that end it (SIGKILL, SIGTERM, SIGINT, the
+   * stop signal) go through, and end the start; any other, meant for an app that is not
+   * running yet, is dropped: the launcher would die of SIGHUP or SIGUSR2 and take
+   * supervision down with it, and the app about to start reads its fresh config anyway.
+   */
+  #sendTo(generation: Generation, signal: NodeJS.Signals): void {
+    if (generation.isRunning || signal === 'SIGKILL' || this.#options.terminating.has(signal)) {
+      this.#deliver(generation, signal);
+    } else {
+      this.#options.log.debug(`${signal} arrived while the command was being started; not passed on`);
+    }
+  }
+
+  #deliver({ child }: Generation, signal: NodeJS.Signals): void {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
       process.kill(this.#options.signalGroup ? -child.pid : child.pid, signal);
@@ -134,14 +151,17 @@ export class Supervisor {
   }
 
   #startGeneration(launch: Launch): void {
-    const child = this.#options.spawn(launch, this.#options.signalGroup);
+    const { child, running } = this.#options.spawn(launch, this.#options.signalGroup);
     const exited = new Promise<ChildExit>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid === undefined) resolve({ code: null, signal: null, error });
       });
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    const generation: Generation = { child, exited, replacing: false };
+    const generation: Generation = { child, exited, isRunning: running === undefined, replacing: false };
+    void running?.then(() => {
+      generation.isRunning = true;
+    });
     this.#current = generation;
     void exited.then((exit) => {
       if (!generation.replacing) this.#end(exit);

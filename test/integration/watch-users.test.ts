@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
-import { nodeWithoutExecve } from '../helpers/processes.js';
+import { nodeWithoutExecve, procInfo } from '../helpers/processes.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -128,6 +128,29 @@ describe.skipIf(!IS_ROOT)('--user in watch mode gives what gosu gives (needs roo
     expect(watched.out.lines[0]).toBe('reachable app');
   });
 
+  it('a signal that arrives while the launcher starts the new app does not end supervision; the running app gets the next one', async () => {
+    const dir = secrets(false);
+    const watched = await watch(NAME, dir);
+    expect(watched.err.text).toMatch(/supervisor stays root/);
+    // Each restart runs a launcher for about 40 ms; SIGHUP runsecrets as soon as one shows.
+    let caught = 0;
+    for (let attempt = 1; attempt <= 5 && caught === 0; attempt += 1) {
+      const from = watched.out.lines.length;
+      writeFileSync(join(dir, 'db'), `value-${attempt}\n`);
+      if (await launcherShows(watched.pid)) {
+        process.kill(watched.pid, 'SIGHUP');
+        caught += 1;
+      }
+      await waitForStart(watched, new RegExp(`T_DB=value-${attempt} `), from);
+    }
+    expect(caught).toBe(1);
+    // Still supervising: the app now running gets the next SIGHUP.
+    const mark = watched.out.lines.length;
+    process.kill(watched.pid, 'SIGHUP');
+    await watched.out.waitFor('got HUP', { from: mark });
+    expect(watched.sub.exitCode).toBeNull();
+  });
+
   it.skipIf(STANDALONE)('negative control: a Node.js without process.execve cannot keep the groups when it stays root, and says so', async ({ skip }) => {
     const old = nodeWithoutExecve();
     if ('reason' in old) return skip(old.reason);
@@ -139,3 +162,14 @@ describe.skipIf(!IS_ROOT)('--user in watch mode gives what gosu gives (needs roo
     expect(watched.err.text).toMatch(/runs without its supplementary groups/);
   });
 });
+
+/** Polls (about every millisecond, for up to 2 s) for a child of `pid` that is the launcher. */
+async function launcherShows(pid: number): Promise<boolean> {
+  const until = Date.now() + 2000;
+  while (Date.now() < until) {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    if (children.some((child) => procInfo(Number(child))?.argv.includes('--runsecrets-internal-launch'))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return false;
+}
