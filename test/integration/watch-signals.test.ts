@@ -57,6 +57,13 @@ describe('signals reach the app', () => {
     expect(result.signal).toBeUndefined();
   });
 
+  it.skipIf(process.getuid?.() !== 0)('with nothing to watch (no /run/secrets, no other source) it still supervises and passes the code on (needs root: a tmpfs over /run)', async () => {
+    const hideRun = 'mount -t tmpfs tmpfs /run && exec "$@"';
+    const result = await execa('unshare', ['--mount', 'sh', '-c', hideRun, 'sh', ...cliCommand(), '--watch', 'sh', '-c', 'exit 5'], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    expect(result.stderr).toMatch(/^runsecrets: supervising \S+ \(pid \d+\) with 0 variable\(s\) from secrets; watching 0 dir\(s\)$/m);
+    expect(result.exitCode).toBe(5);
+  });
+
   it('an app that exits on its own ends runsecrets with its code, and a pending rotation starts nothing', async () => {
     const dir = secretsDir({ db: 'one\n' });
     const watched = await watch(['--wait', '400ms', '--dir', dir, appScript({ traps: [], extra: "trap 'exit 3' USR2" })]);
