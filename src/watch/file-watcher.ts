@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
-import { isIgnored, type WatchRoot } from './watch-paths.js';
+import { isIgnored, withParents, type WatchRoot } from './watch-paths.js';
 
 /** A running watcher. */
 export interface FileWatcher {
@@ -31,9 +31,10 @@ export async function watchFiles(roots: readonly WatchRoot[], options: WatchOpti
   // would never report ready, so supervision goes on without it.
   if (roots.length === 0) return { close: async () => {} };
   const { watch } = await import('chokidar');
+  const watched = withParents(roots);
   const polling = options.poll !== undefined;
   const watcher = watch(
-    roots.map((root) => root.dir),
+    watched.map((root) => root.dir),
     {
       ignoreInitial: true,
       // Off: a Kubernetes key is a symlink, and chokidar notices its target changing
@@ -46,7 +47,7 @@ export async function watchFiles(roots: readonly WatchRoot[], options: WatchOpti
       ignorePermissionErrors: true,
       usePolling: polling,
       ...(polling ? { interval: options.poll, binaryInterval: options.poll } : {}),
-      ignored: (path: string, stats?: { isFile(): boolean }) => isIgnored(path, roots) || (!polling && stats?.isFile() === true),
+      ignored: (path: string, stats?: { isFile(): boolean }) => isIgnored(path, watched) || (!polling && stats?.isFile() === true),
     },
   );
   let ready = false;
@@ -56,7 +57,7 @@ export async function watchFiles(roots: readonly WatchRoot[], options: WatchOpti
   if (!polling) {
     watcher.on('raw', (event, name, details) => {
       const path = join((details as { watchedPath?: string }).watchedPath ?? '', name ?? '');
-      if (ready && !isIgnored(path, roots)) onChange(`raw ${event}`, path);
+      if (ready && !isIgnored(path, watched)) onChange(`raw ${event}`, path);
     });
   }
   watcher.on('error', (error) => log.warn(`watching failed: ${(error as NodeJS.ErrnoException).code ?? 'error'}; changes may be missed`));

@@ -51,6 +51,29 @@ export function watchRoots(sources: WatchSources, realpath: (path: string) => st
   return [...roots.values()];
 }
 
+/**
+ * `roots` plus, for each directory watched whole (a secret dir, a template dir), its
+ * parent for that one name: a watch on a directory ends when the directory is deleted,
+ * and the parent's is what notices it being created again (`rm -rf secrets && cp -r
+ * new secrets`), upon which chokidar watches the new one.
+ */
+export function withParents(roots: readonly WatchRoot[]): WatchRoot[] {
+  const all = [...roots];
+  for (const root of roots) {
+    const parent = dirname(root.dir);
+    if (root.names !== undefined || parent === root.dir || isCovered(all, parent, root.dir)) continue;
+    const known = all.findIndex((other) => other.dir === parent);
+    const entry = { dir: parent, names: new Set([basename(root.dir)]), recursive: false };
+    if (known < 0) all.push(entry);
+    else all[known] = { ...(all[known] as WatchRoot), names: new Set([...((all[known] as WatchRoot).names ?? []), basename(root.dir)]) };
+  }
+  return all;
+}
+
+function isCovered(roots: readonly WatchRoot[], parent: string, dir: string): boolean {
+  return roots.some((root) => root.dir === parent && (root.names === undefined || root.names.has(basename(dir))));
+}
+
 /** True for a path that no root cares about (chokidar's `ignored`). */
 export function isIgnored(path: string, roots: readonly WatchRoot[]): boolean {
   return !roots.some((root) => accepts(root, path));

@@ -161,6 +161,22 @@ describe('what a rotation does', () => {
     });
   });
 
+  it.each([
+    ['inotify', [] as string[]],
+    ['--poll 50ms', ['--poll', '50ms']],
+  ])('a secret dir deleted and created again is still watched (%s)', async (_mode, pollArgs) => {
+    const dir = secretsDir({ db: 'one\n' });
+    const watched = await watch(['--wait', '100ms', ...pollArgs, '--dir', dir, appScript()]);
+    rmSync(dir, { recursive: true });
+    await watched.err.waitFor(/rotation not applied/);
+    writeFiles(dir, { db: 'two\n' });
+    await waitForStart(watched, /T_DB=two /);
+    // The watch on the new dir itself: an in-place write inside it is noticed too.
+    writeFileSync(join(dir, 'db'), 'three\n');
+    await waitForStart(watched, /T_DB=three /);
+    expect(starts(watched)).toHaveLength(3);
+  });
+
   it('watches --env-file and NAME_FILE targets too', async () => {
     const dir = secretsDir({ db: 'one\n' });
     const elsewhere = writeFiles(secretsDir({}), { 'dev.env': 'T_LEVEL=debug\n', token: 'tok-1\n' });

@@ -1,7 +1,7 @@
 // Which directories are watched and which paths below them matter.
 
 import { describe, expect, it } from 'vitest';
-import { isIgnored, watchRoots } from '../../../src/watch/watch-paths.js';
+import { isIgnored, watchRoots, withParents } from '../../../src/watch/watch-paths.js';
 
 /** realpath for the tests: /run/secrets/vol/..data/key resolves through a Kubernetes timestamp dir; others are real. */
 const realpath = (path: string): string => {
@@ -59,5 +59,27 @@ describe('isIgnored', () => {
     ['/elsewhere/file', true],
   ])('%s → ignored: %s', (path, ignored) => {
     expect(isIgnored(path, roots)).toBe(ignored);
+  });
+});
+
+describe('withParents', () => {
+  it('adds the parent of each dir watched whole, for that name only, so that its re-creation shows', () => {
+    const roots = withParents(watchRoots({ dirs: ['/run/secrets/db', '/run/secrets/api'], files: ['/etc/app/dev.env'], trees: ['/srv/templates'] }, realpath));
+    expect(roots.map((root) => [root.dir, root.names === undefined ? 'all' : [...root.names].sort().join(',')])).toEqual([
+      ['/run/secrets/db', 'all'],
+      ['/run/secrets/api', 'all'],
+      ['/srv/templates', 'all'],
+      ['/etc/app', 'dev.env'],
+      ['/run/secrets', 'api,db'],
+      ['/srv', 'templates'],
+    ]);
+    expect(isIgnored('/run/secrets/db', roots)).toBe(false);
+    expect(isIgnored('/run/secrets/other', roots)).toBe(true);
+    expect(isIgnored('/srv/other', roots)).toBe(true);
+  });
+
+  it('adds nothing for a file\'s dir, for /, or for a parent already watched whole', () => {
+    expect(withParents(watchRoots({ dirs: ['/'], files: ['/etc/app/dev.env'], trees: [] }, realpath)).map((root) => root.dir)).toEqual(['/', '/etc/app']);
+    expect(withParents(watchRoots({ dirs: ['/run/secrets', '/run/secrets/sub'], files: [], trees: [] }, realpath)).map((root) => root.dir)).toEqual(['/run/secrets', '/run/secrets/sub', '/run']);
   });
 });
