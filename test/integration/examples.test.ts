@@ -173,7 +173,10 @@ describe.skipIf(!IS_ROOT)('examples/kubernetes: Secret volume → rendered confi
     const watched = await startWatch(container.args.map(moved), { env: baseEnv({ ...env, PATH: path }), prefix: ['tini', '-s', '--'], ready: false });
     try {
       const config = at('/run/app/database.json');
-      await watched.out.waitFor('app: READY').catch((error: Error) => { throw new Error(`${error.message}\nstderr:\n${watched.err.text}`); });
+      // runsecrets' own lines say why when the app never gets ready.
+      await watched.out.waitFor('app: READY').catch((error: Error) => {
+        throw new Error(`${error.message}\nrunsecrets said:\n${watched.err.text}`);
+      });
       expect(watched.out.lines[0]).toBe(`app: loaded ${config}: user ${secret.db_user?.length} chars, password ${secret.db_password?.length} chars`);
       // The keys are root-only, so the supervisor stays root and says why; the file is node's alone.
       expect(volume.secret.defaultMode).toBe(0o400);
