@@ -25,8 +25,11 @@ export function watchPlan(config: Config, readFiles: readonly string[], rendered
       return 'missing';
     }
   };
-  // A missing default dir holds no secrets and is not watched (SPEC §2).
-  const dirs = config.dirs.map((dir) => at(dir.path)).filter((dir) => kind(dir) === 'dir');
+  // A missing default dir holds no secrets yet, but is watched for (through its parent,
+  // file-watcher.ts): a sidecar that mounts or writes /run/secrets later is picked up.
+  const dirs = config.dirs
+    .filter((dir) => kind(at(dir.path)) === 'dir' || (!dir.explicit && kind(at(dir.path)) === 'missing'))
+    .map((dir) => at(dir.path));
   const templates = config.templates.map((template) => at(template.source));
   const trees = templates.filter((source) => kind(source) === 'dir');
   const files = [...readFiles.map(at), ...config.envFiles.map(at), ...templates.filter((source) => kind(source) === 'file')];

@@ -3,13 +3,13 @@
 // never restarts an app that exited on its own, and behaves as PID 1.
 
 import { execa } from 'execa';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
 import { allProcesses, descendants, LineLog, procInfo } from '../helpers/processes.js';
-import { appScript, killWatch, startWatch, starts, type Watched } from '../helpers/watch.js';
+import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
 
 const running: Watched[] = [];
 afterEach(async () => {
@@ -57,10 +57,18 @@ describe('signals reach the app', () => {
     expect(result.signal).toBeUndefined();
   });
 
-  it.skipIf(process.getuid?.() !== 0)('with nothing to watch (no /run/secrets, no other source) it still supervises and passes the code on (needs root: a tmpfs over /run)', async () => {
-    const hideRun = 'mount -t tmpfs tmpfs /run && exec "$@"';
-    const result = await execa('unshare', ['--mount', 'sh', '-c', hideRun, 'sh', ...cliCommand(), '--watch', 'sh', '-c', 'exit 5'], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
-    expect(result.stderr).toMatch(/^runsecrets: supervising \S+ \(pid \d+\) with 0 variable\(s\) from secrets; watching 0 dir\(s\)$/m);
+  it.skipIf(process.getuid?.() !== 0)('with no /run/secrets at start it supervises, passes the code on, and picks the dir up when it appears (needs root: a tmpfs over /run)', async () => {
+    // unshare without --fork execs: runsecrets keeps the PID, and /proc/PID/root is its view.
+    const hideRun = ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh'];
+    const watched = await watch(['--wait', '50ms', '--prefix', 'T_', appScript()], { prefix: hideRun });
+    expect(watched.err.text).toMatch(/^runsecrets: supervising \S+ \(pid \d+\) with 0 variable\(s\) from secrets; watching 1 dir\(s\)$/m);
+    const secrets = `/proc/${watched.pid}/root/run/secrets`;
+    mkdirSync(secrets);
+    writeFileSync(join(secrets, 'db'), 'late\n');
+    await waitForStart(watched, /T_DB=late /);
+    watched.sub.kill('SIGUSR2');
+    await watched.out.waitFor('got USR2');
+    const result = await execa('unshare', [...hideRun.slice(1), ...cliCommand(), '--watch', 'sh', '-c', 'exit 5'], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     expect(result.exitCode).toBe(5);
   });
 
