@@ -27,8 +27,8 @@ export interface WatchOptions {
  * poll, by contrast, sees a file's writes only by stat-ing the file itself.
  */
 export async function watchFiles(roots: readonly WatchRoot[], options: WatchOptions, onChange: (event: string, path: string) => void, log: Logger): Promise<FileWatcher> {
-  // Nothing to watch (the default dir missing, no other source): chokidar given no path
-  // would never report ready, so supervision goes on without it.
+  // Nothing to watch (only an explicit dir, gone since it was read): chokidar given no
+  // path would never report ready, so supervision goes on without it.
   if (roots.length === 0) return { close: async () => {} };
   const { watch } = await import('chokidar');
   const watched = withParents(roots);
