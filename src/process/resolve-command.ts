@@ -5,6 +5,7 @@
 import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, resolve } from 'node:path';
 import { RunsecretsError } from '../errors.js';
+import { allows, unsearchable, X } from '../privileges/permission-bits.js';
 import { findInterpreter } from './interpreter.js';
 
 /** Decides whether a file may be executed by whoever will run it. */
@@ -77,21 +78,11 @@ function notFound(command: string, where: string): RunsecretsError {
  * user cannot enter is passed over, not chosen and then found missing by the user.
  */
 export function modeBitsExecutable(uid: number, gids: readonly number[]): CanExecute {
-  const allows = (stats: Stats, bit: 1): boolean => {
-    const shift = stats.uid === uid ? 6 : gids.includes(stats.gid) ? 3 : 0;
-    return ((stats.mode >> shift) & bit) !== 0;
-  };
-  const searchable = (dir: string): boolean => {
-    for (let at = dir; ; at = dirname(at)) {
-      const stats = statOrUndefined(at);
-      if (stats === undefined || !allows(stats, 1)) return false;
-      if (at === dirname(at)) return true;
-    }
-  };
+  const searchable = (dir: string): boolean => unsearchable(dir, uid, gids, statOrUndefined) === undefined;
   return (path, stats) => {
     // Root needs an execute bit somewhere on the file, and may enter any directory.
     if (uid === 0) return (stats.mode & 0o111) !== 0;
-    return allows(stats, 1) && searchable(dirname(path)) && searchable(dirname(realpathOrSelf(path)));
+    return allows(stats, X, uid, gids) && searchable(dirname(path)) && searchable(dirname(realpathOrSelf(path)));
   };
 }
 

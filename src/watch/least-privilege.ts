@@ -1,12 +1,12 @@
 // SPEC §6: the supervisor keeps no more privilege than it needs. It can drop to the
 // target user when that user can read every watched path and write every template
 // destination; otherwise it stays root and says why. Judged from permission bits (the
-// supervisor is still root, so access(2) would say yes to everything), the way the
-// kernel checks them: the owner class if the uid matches, else the group class if any
-// of the user's groups matches, else other; every directory on the way needs search.
+// supervisor is still root, so access(2) would say yes to everything), as the kernel
+// checks them (privileges/permission-bits.ts).
 
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
+import { allows, R, unsearchable, W, X } from '../privileges/permission-bits.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 
 /** What the supervisor will need to do after a drop. */
@@ -27,7 +27,6 @@ export interface FsView {
 }
 
 const REAL_FS: FsView = { stat: (path) => statSync(path), realpath: (path) => realpathSync(path) };
-const [R, W, X] = [4, 2, 1];
 
 /** Decides whether a root supervisor can become `user` and still do its work. */
 export function decidePrivilege(user: Credentials, needs: PrivilegeNeeds, fs: FsView = REAL_FS): PrivilegeDecision {
@@ -56,20 +55,13 @@ function deniedOn(path: string, want: 'read' | 'write', user: Credentials, fs: F
     // Gone or unreadable even for root: nothing to judge; a rotation will report it.
     return undefined;
   }
-  for (let dir = dirname(real); ; dir = dirname(dir)) {
-    const dirStats = fs.stat(dir);
-    if (!allows(dirStats, X, user)) return `search ${describe(dir, dirStats)} on the way to ${path}`;
-    if (dir === dirname(dir)) break;
-  }
+  const gids = [user.gid, ...user.groups];
+  const blocked = unsearchable(dirname(real), user.uid, gids, (dir) => fs.stat(dir));
+  if (blocked !== undefined) return `search ${describe(blocked.dir, blocked.stats)} on the way to ${path}`;
   const bits = want === 'write' ? W | X : stats.isDirectory() ? R | X : R;
-  return allows(stats, bits, user) ? undefined : `${want === 'write' ? 'write into' : 'read'} ${describe(path, stats)}`;
+  return allows(stats, bits, user.uid, gids) ? undefined : `${want === 'write' ? 'write into' : 'read'} ${describe(path, stats)}`;
 }
 
-function allows(stats: Stats, bits: number, user: Credentials): boolean {
-  const shift = stats.uid === user.uid ? 6 : [user.gid, ...user.groups].includes(stats.gid) ? 3 : 0;
-  return ((stats.mode >> shift) & bits) === bits;
-}
-
-function describe(path: string, stats: Stats): string {
-  return `${path} (owner ${stats.uid}:${stats.gid}, mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')})`;
+function describe(path: string, stats: Stats | undefined): string {
+  return stats === undefined ? path : `${path} (owner ${stats.uid}:${stats.gid}, mode ${(stats.mode & 0o7777).toString(8).padStart(4, '0')})`;
 }
