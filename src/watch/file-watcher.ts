@@ -2,6 +2,7 @@
 // with --poll, and reports that something changed. Which event it was does not matter:
 // every settled change leads to a full re-read and a comparison by content.
 
+import type { FSWatcher } from 'chokidar';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { isIgnored, withParents, type WatchRoot } from './watch-paths.js';
@@ -63,5 +64,19 @@ export async function watchFiles(roots: readonly WatchRoot[], options: WatchOpti
   watcher.on('error', (error) => log.warn(`watching failed: ${(error as NodeJS.ErrnoException).code ?? 'error'}; changes may be missed`));
   await new Promise<void>((resolve) => watcher.once('ready', resolve));
   ready = true;
-  return { close: () => watcher.close() };
+  return { close: () => closeWatcher(watcher) };
+}
+
+/**
+ * chokidar's close() forgets its throttles without clearing their timers. A directory
+ * read under way at that moment (on a busy parent such as /tmp, often) leaves its 1 s
+ * `readdir` throttle running, which kept runsecrets alive for a second after the app
+ * had exited (chokidar 5, handler.js `_handleRead`: the read's end returns early once
+ * the watcher is closed, before `throttler.clear()`).
+ */
+async function closeWatcher(watcher: FSWatcher): Promise<void> {
+  for (const throttles of watcher._throttled.values()) {
+    for (const throttle of throttles.values()) (throttle as { clear(): void }).clear();
+  }
+  await watcher.close();
 }
