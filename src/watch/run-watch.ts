@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import { forwardSignals, warnIfPid1 } from '../process/forward-signals.js';
 import type { Launch } from '../process/exec.js';
-import { resolveCommand } from '../process/resolve-command.js';
+import { checkedLaunch } from '../process/resolve-command.js';
 import type { SpawnChild } from '../process/spawn-child.js';
 import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
@@ -46,17 +46,18 @@ export async function runWatch(run: WatchRun): Promise<number> {
   const plan = watchPlan(config, run.readFiles, run.initial.files, run.cwd);
   const start = takeUser(run.credentials, plan.needs, run.relaunch, log);
   // 3. Find the command as that user, then start it, forwarding every signal.
-  const launchWith = (env: WatchState['env']): Launch => ({ path: resolveCommand(config.command[0] as string, env.PATH, run.cwd, start.canExecute), argv: config.command, env });
+  const launchWith = (env: WatchState['env']): Launch => checkedLaunch(config.command, env, run.cwd, start.canExecute);
   const first = launchWith(run.initial.env);
   const supervisor = createSupervisor(config, start.spawn, first, log);
-  const stopForwarding = forwardSignals((signal, delivered) => supervisor.signal(signal, delivered), config.signalGroup);
+  const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
   supervisor.start();
   // 4. Watch; changes settle per --wait, then rotate.
   const rotator = createRotator(run.initial, {
     read: run.read,
     write: run.write,
-    restart: (env) => supervisor.restart(launchWith(env)),
-    reload: (signal) => supervisor.send(signal),
+    launch: launchWith,
+    restart: (launch) => supervisor.restart(launch),
+    reload: (signal) => supervisor.reload(signal),
     reloadSignal: config.reloadSignal,
     now: () => performance.now(),
     log,

@@ -1,0 +1,157 @@
+// Exec failures the kernel would report (issue 11, items 2 and 3): an environment over
+// execve's size limit, a binary for another architecture, a truncated ELF, a #! line
+// longer than the kernel reads, a file open for writing. A failed process.execve aborts
+// Node.js (exit 134 and a native trace), and spawn falls back to running the file with
+// /bin/sh, so each is decided before any exec: exit 126 (1 for the size) with one line,
+// in exec mode, in --check, and in watch mode.
+
+import { execa } from 'execa';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { EM, staticElf } from '../helpers/elf.js';
+import { secretsDir, tempDir } from '../helpers/fixtures.js';
+import { waitForLine } from '../helpers/processes.js';
+
+const KERNEL_ARCH = readFileSync('/proc/sys/kernel/arch', 'latin1').trim();
+
+function executable(name: string, content: Buffer | string): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, content);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** runsecrets said one `runsecrets: error:` line matching `what`, and nothing else. */
+function expectOneLine(result: CliResult, exitCode: number, what: RegExp): void {
+  expect(result.stderr.trimEnd().split('\n'), result.stderr).toEqual([expect.stringMatching(/^runsecrets: error: /)]);
+  expect(result.stderr).toMatch(what);
+  expect(result.exitCode).toBe(exitCode);
+}
+
+/** The same refusal in exec mode, --check (as a listed problem) and watch mode. */
+async function expectRefusedEverywhere(command: string, exitCode: number, what: RegExp): Promise<void> {
+  const args = ['--log-level', 'error', '--dir', tempDir()];
+  expectOneLine(await runCli([...args, command]), exitCode, what);
+  expectOneLine(await runCli([...args, '--watch', command]), exitCode, what);
+  const check = await runCli([...args, '--check', command]);
+  expect(check.exitCode).toBe(1);
+  expect(check.stdout).toMatch(what);
+}
+
+const truncated = (bytes: (size: number) => number): string => {
+  const elf = readFileSync('/bin/true');
+  return executable('truncated-true', elf.subarray(0, bytes(elf.length)));
+};
+
+describe('126 for a file the kernel would refuse (ENOEXEC), decided before the exec', () => {
+  it.skipIf(KERNEL_ARCH !== 'x86_64')('a binary for another architecture (an AArch64 ELF on x86-64); negative control: the same ELF built for x86-64 runs', async () => {
+    await expectRefusedEverywhere(executable('arm64-app', staticElf(EM.AARCH64)), 126, /is built for aarch64 \(64-bit\), and this kernel runs x86_64; use the image for this platform, or register an emulator/);
+    expect((await runCli(['--dir', tempDir(), executable('x86-app', staticElf(EM.X86_64))])).exitCode).toBe(7);
+  });
+
+  it.each([
+    ['cut inside its program headers (execve fails)', (size: number) => Math.min(100, size)],
+    ['cut inside its header', () => 40],
+    ['cut in half (execve passes, then the process dies of SIGSEGV)', (size: number) => Math.floor(size / 2)],
+  ])('a truncated ELF, %s', async (_case, cut) => {
+    await expectRefusedEverywhere(truncated(cut), 126, /is a truncated ELF file \(\d+ bytes[;,].*\); reinstall it/);
+  });
+
+  it('an ELF object file (not an executable)', async () => {
+    await expectRefusedEverywhere(executable('object.o', staticElf(EM.X86_64, { type: 1 })), 126, /is an ELF file but not an executable/);
+  });
+
+  it('a #! line whose interpreter path does not end within 256 bytes; negative control: a long line whose path ends in time runs', async () => {
+    const deep = `/${'d'.repeat(300)}/sh`;
+    await expectRefusedEverywhere(executable('long-shebang', `#!${deep}\necho hi\n`), 126, /#! line whose interpreter path does not end within the first 256 bytes/);
+    // The kernel passes the rest of the line, cut at 256 bytes, as one argument.
+    const ok = executable('long-argument', `#!/bin/echo ${'a'.repeat(300)}\n`);
+    const result = await runCli(['--log-level', 'error', '--dir', tempDir(), ok]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^a{200,} \/.*long-argument$/);
+  });
+
+  it('watch mode never runs a binary through /bin/sh (glibc\'s ENOEXEC fallback in spawn)', async () => {
+    // An AArch64 ELF with a shell line after its code: sh reading it as a script would reach it.
+    const binary = executable('arm64-with-tail', Buffer.concat([staticElf(EM.AARCH64), Buffer.from('\necho RAN-AS-SHELL\n')]));
+    // A scratch cwd: sh reading a binary may create files named after bytes of it (a `>` in the header).
+    const cwd = tempDir();
+    const result = await runCli(['--watch', '--log-level', 'error', '--dir', tempDir(), binary], { cwd });
+    expect(result.stdout).not.toContain('RAN-AS-SHELL');
+    expect(result.exitCode).toBe(KERNEL_ARCH === 'x86_64' ? 126 : result.exitCode);
+    // Negative control: spawn itself does run it with sh.
+    const spawned = await execa(process.execPath, ['-e', `require('child_process').spawn(${JSON.stringify(binary)}, { stdio: 'inherit' })`], { reject: false, cwd });
+    expect(spawned.stdout).toContain('RAN-AS-SHELL');
+  });
+});
+
+describe('126 for a file open for writing (ETXTBSY), which execve refuses', () => {
+  it('names the writer; negative control: once the writer is gone, the same file runs', async () => {
+    const busy = join(tempDir(), 'busy-true');
+    copyFileSync('/bin/true', busy);
+    chmodSync(busy, 0o755);
+    // exec: the writer is one process (sleep, holding fd 3), which SIGKILL ends with its pipes.
+    const writer = execa('sh', ['-c', 'exec 3>>"$1"; echo READY; exec sleep 30', 'sh', busy], { reject: false });
+    try {
+      await waitForLine(writer.stdout, 'READY');
+      await expectRefusedEverywhere(busy, 126, new RegExp(`is open for writing by sleep \\(pid ${writer.pid}\\), so the kernel refuses to run it \\(ETXTBSY\\)`));
+      // What runsecrets predicted: the kernel refuses it.
+      const direct = await execa(busy, [], { reject: false });
+      expect(direct.code).toBe('ETXTBSY');
+    } finally {
+      writer.kill('SIGKILL');
+      await writer;
+    }
+    expect((await runCli(['--dir', tempDir(), busy])).exitCode).toBe(0);
+  });
+});
+
+describe('1 for an environment over the exec size limit (E2BIG), at the kernel\'s exact boundary', () => {
+  // fs/exec.c: a quarter of the stack's soft limit (at most 6 MiB, at least 128 KiB), less one pointer per string.
+  const stack = readFileSync('/proc/self/limits', 'latin1').match(/^Max stack size\s+(\S+)/m)?.[1] ?? '';
+  const limit = Math.max(Math.min(6 * 1024 * 1024, (stack === 'unlimited' ? Infinity : Number(stack)) / 4), 128 * 1024);
+  const env = baseEnv();
+
+  /** Secrets whose variables, with PATH and HOME (--pristine) and `/bin/true` as path and argv, take `total` bytes. */
+  function variablesTaking(total: number): Record<string, string> {
+    const files: Record<string, string> = {};
+    let used = 2 * ('/bin/true'.length + 1) + Object.entries(env).reduce((sum, [k, v]) => sum + k.length + v.length + 2, 0);
+    const pointers = (): number => 8 * (1 + Object.keys(env).length + Object.keys(files).length);
+    for (let i = 0; ; i += 1) {
+      const name = `V${String(i).padStart(3, '0')}`;
+      const room = total - used - pointers() - 8 - name.length - 2;
+      files[name] = 'a'.repeat(Math.min(100_000, room));
+      used += name.length + (files[name]?.length ?? 0) + 2;
+      if (room <= 100_000) return files;
+    }
+  }
+  const secretsTaking = (total: number): string => secretsDir(variablesTaking(total));
+
+  it('exactly at the limit the exec happens; one byte over, one line and exit 1, in exec mode and --check', async () => {
+    const at = await runCli(['--pristine', '--log-level', 'error', '--dir', secretsTaking(limit), '/bin/true']);
+    expect(at).toMatchObject({ exitCode: 0, stderr: '' });
+    const over = secretsTaking(limit + 1);
+    const result = await runCli(['--pristine', '--log-level', 'error', '--dir', over, '/bin/true']);
+    expectOneLine(result, 1, new RegExp(`the command's environment and arguments take ${limit + 1} bytes, over the ${limit} that execve accepts .*the largest variables: V\\d+ \\(100006 bytes\\)`));
+    const check = await runCli(['--pristine', '--check', '--dir', over, '/bin/true']);
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toMatch(/over the \d+ that execve accepts/);
+  });
+
+  it('negative control: the kernel itself takes the one and refuses the other (so the line is no guess)', async () => {
+    const kernel = async (total: number): Promise<string | number | undefined> => {
+      const direct = await execa('/bin/true', [], { env: { ...env, ...variablesTaking(total) }, extendEnv: false, reject: false });
+      return direct.code ?? direct.exitCode;
+    };
+    expect(await kernel(limit)).toBe(0);
+    expect(await kernel(limit + 1)).toBe('E2BIG');
+  });
+
+  it('a raised stack limit raises it: the same environment runs under ulimit -s unlimited (6 MiB)', async () => {
+    const dir = secretsTaking(limit + 1);
+    const raised = await runCli(['--pristine', '--log-level', 'error', '--dir', dir, '/bin/true'], { prefix: ['sh', '-c', 'ulimit -s unlimited && exec "$@"', 'sh'] });
+    expect(raised).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+});
