@@ -1,7 +1,7 @@
 // Watch mode from start to exit, one step per call (the templates are already
 // written): settle who the supervisor runs as, start the command, watch, and turn
-// settled changes into rotations until the command is gone for good. Loaded only with
-// --watch.
+// settled changes, and the periodic --resync, into rotations until the command is gone
+// for good. Loaded only with --watch.
 
 import type { Config } from '../cli/config.js';
 import type { Logger } from '../log.js';
@@ -12,7 +12,7 @@ import { checkedLaunch } from '../process/resolve-command.js';
 import type { SpawnChild } from '../process/spawn-child.js';
 import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
-import { watchFiles } from './file-watcher.js';
+import { keepWatching } from './keep-watching.js';
 import { createQuiescence } from './quiescence.js';
 import { createRotator, type Reading } from './rotation.js';
 import { startLine, watchPlan } from './start-line.js';
@@ -63,19 +63,43 @@ export async function runWatch(run: WatchRun): Promise<number> {
     log,
   });
   const quiet = createQuiescence(config.wait, () => void rotator.run());
-  const watcher = await watchFiles(plan.roots, { poll: config.poll }, (event, path) => {
+  const watcher = await keepWatching(plan, config.poll, (event, path) => {
     log.debug(`${event} ${path}`);
     quiet.poke();
   }, log);
   if (!supervisor.ending) log.info(startLine(first.path, supervisor.pid, run.credentials, run.variableCount, plan.roots.length), { command: first.path, pid: supervisor.pid, watched: plan.roots.length });
   // Whatever changed between the first read and the watcher being ready is caught up now.
   quiet.poke();
-  // 5. Until the command is gone for good.
+  // 5. The backstop: now and then a full re-read (content compared), after watching again where the mounts changed.
+  const stopResync = startResync(config.resync, async () => {
+    await watcher.refresh();
+    await rotator.run('resync');
+  });
+  // 6. Until the command is gone for good.
   const status = await supervisor.done;
+  stopResync();
   quiet.cancel();
   stopForwarding();
   await watcher.close();
   return status;
+}
+
+/**
+ * Calls `tick` every `interval` ms (never while the one before runs) until the returned
+ * function is called. The timer is unref'd: it never keeps runsecrets alive once the app is gone.
+ */
+function startResync(interval: number | undefined, tick: () => Promise<void>): () => void {
+  if (interval === undefined) return () => {};
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void tick().finally(() => {
+      busy = false;
+    });
+  }, interval);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function createSupervisor(config: Config, spawn: SpawnChild, launch: Launch, log: Logger): Supervisor {

@@ -35,8 +35,18 @@ const CLASSES: readonly (readonly [name: string, value: string])[] = [
   ['BMP after private use (with the U+FDD0 noncharacters and the BOM)', range(0xf900, 0xfffd)],
   ['BOM alone', '\ufeff'],
   ['U+FFFE and U+FFFF', '\ufffe\uffff'],
-  ['astral planes (emoji, CJK extensions, plane 15-16 private use, U+10FFFF)', range(0x10000, 0x10ffff)],
+  ['astral planes (the start of plane 1, both ends and the noncharacters of every plane, U+10FFFF)', astral()],
 ];
+
+/** Plane 1's first 4,096 code points, then each plane's first and last 256 (its noncharacters U+nFFFE/F among them). */
+function astral(): string {
+  let text = range(0x10000, 0x10fff);
+  for (let plane = 1; plane <= 16; plane += 1) text += range(plane * 0x10000, plane * 0x10000 + 0xff) + range(plane * 0x10000 + 0xff00, plane * 0x10000 + 0xffff);
+  return text;
+}
+
+/** Every Unicode scalar value, as one string (for the fast readers). */
+const EVERYTHING = range(0, 0x10ffff);
 /** Everything that is no C0 control or NUL, for shell (NUL cannot be in an sh word). */
 const WITHOUT_NUL = CLASSES.map(([name, value]) => [name, value.replaceAll('\0', '')] as const);
 
@@ -59,6 +69,17 @@ describe('json reads back in JSON, TOML and YAML 1.1 and 1.2', () => {
     for (const filter of [json, yaml, shell, url]) expect(() => filter('a\ud800b')).toThrow(FilterError);
     expect(() => json({ ['k\udc00']: 1 })).toThrow(FilterError);
   });
+});
+
+describe('every scalar value at once', () => {
+  it('json reads back in JSON, TOML and YAML; yaml in YAML; url with decodeURIComponent', () => {
+    const quoted = json(EVERYTHING);
+    expect(JSON.parse(quoted)).toBe(EVERYTHING);
+    expect(parseToml(`k = ${quoted}`).k).toBe(EVERYTHING);
+    expect(yamlReads(`k: ${quoted}\n`)).toEqual([EVERYTHING, EVERYTHING]);
+    expect(yamlReads(`k: ${yaml(EVERYTHING)}\n`)).toEqual([EVERYTHING, EVERYTHING]);
+    expect(decodeURIComponent(url(EVERYTHING))).toBe(EVERYTHING);
+  }, 120_000);
 });
 
 describe('yaml reads back in YAML 1.1 and 1.2', () => {
@@ -105,7 +126,7 @@ function pyyaml(): ((docs: readonly { doc: string; value: string }[]) => boolean
 const py = pyyaml();
 
 describe.skipIf(typeof py === 'string')(`PyYAML reads json and yaml back (a second YAML 1.1 reader)${typeof py === 'string' ? `: ${py}` : ''}`, () => {
-  it('every class, with the pure Python loader and libyaml', () => {
+  it('every class, with the pure Python loader and libyaml', { timeout: 120_000 }, () => {
     const read = py as Exclude<typeof py, string>;
     const docs = CLASSES.flatMap(([name, value]) => [
       { name: `json ${name}`, doc: `k: ${json(value)}\n`, value },
