@@ -3,7 +3,7 @@
 // real kernel's, from /proc/sys/kernel/arch: under qemu-user, uname(2) and
 // process.arch report the emulated CPU, while an exec'd program runs on the host's.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { machine as unameMachine } from 'node:os';
 import type { ElfIdentity } from './elf.js';
 
@@ -35,7 +35,14 @@ export function kernelArch(read: () => string = readKernelArch): string {
 
 function readKernelArch(): string {
   try {
-    return readFileSync('/proc/sys/kernel/arch', 'latin1').trim();
+    // open, one read, close: readFileSync would fstat and read twice more (procfs reports size 0).
+    const fd = openSync('/proc/sys/kernel/arch', 'r');
+    try {
+      const buffer = Buffer.alloc(64);
+      return buffer.toString('latin1', 0, readSync(fd, buffer, 0, 64, 0)).trim();
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     // Before Linux 6.1, or /proc not mounted: uname, which qemu-user would fake.
     return unameMachine();

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
 
@@ -84,5 +85,25 @@ describe('an app killed by runsecrets\' own reload signal is started again, once
     expect(await watched.exited).toBe(129);
     expect(starts(watched)).toHaveLength(1);
     expect(watched.err.text).not.toMatch(/died of SIGHUP/);
+  });
+});
+
+// Item 8: `--stop-timeout 1000h` used to overflow setTimeout to 1 ms (the app SIGKILLed
+// during its cleanup, and a TimeoutOverflowWarning that is no runsecrets line).
+describe('durations past Node.js\'s longest timer are usage errors', () => {
+  it.each([
+    ['--stop-timeout', '1000h'],
+    ['--wait', '1s:1000h'],
+    ['--poll', '0'],
+  ])('%s %s: exit 2 and one line, before anything starts', async (option, value) => {
+    const result = await runCli(['--watch', option, value, '--dir', tempDir(), 'sh', '-c', 'echo STARTED']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^runsecrets: error: ${option} must be at (most 596h|least 50ms)`))]);
+  });
+
+  it('negative control: the longest accepted one runs, with no warning', async () => {
+    const result = await runCli(['--watch', '--log-level', 'warn', '--stop-timeout', '596h', '--dir', tempDir(), 'sh', '-c', 'echo STARTED']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'STARTED', stderr: '' });
   });
 });
