@@ -82,7 +82,7 @@ function checkRunnable(command: string, path: string, stats: Stats, canExecute: 
   if (format.kind === 'refused') throw fail('EXEC_FORMAT', format.reason);
   const writers = findWriters(stats);
   if (writers.length > 0) {
-    const who = writers.map((writer) => `${writer.name} (pid ${writer.pid})`).join(', ');
+    const who = writers.map((writer) => (writer.pid === process.pid ? `runsecrets itself (pid ${writer.pid}: a descriptor it was started with; close it first)` : `${writer.name} (pid ${writer.pid})`)).join(', ');
     throw fail('TEXT_BUSY', `is open for writing by ${who}, so the kernel refuses to run it (ETXTBSY); start it once the writing is done`);
   }
   if (format.kind === 'elf' && format.loader !== undefined) {

@@ -14,7 +14,7 @@ import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
 import { keepWatching } from './keep-watching.js';
 import { createQuiescence } from './quiescence.js';
-import { createRotator, type Reading } from './rotation.js';
+import { createRotator, type Reading, type RotationDeps } from './rotation.js';
 import { startLine, watchPlan } from './start-line.js';
 import { takeUser } from './take-user.js';
 
@@ -52,16 +52,7 @@ export async function runWatch(run: WatchRun): Promise<number> {
   const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
   supervisor.start();
   // 4. Watch; changes settle per --wait, then rotate.
-  const rotator = createRotator(run.initial, {
-    read: run.read,
-    write: run.write,
-    launch: launchWith,
-    restart: (launch) => supervisor.restart(launch),
-    reload: (signal) => supervisor.reload(signal),
-    reloadSignal: config.reloadSignal,
-    now: () => performance.now(),
-    log,
-  });
+  const rotator = createRotator(run.initial, rotationDeps(run, supervisor, launchWith));
   const quiet = createQuiescence(config.wait, () => void rotator.run());
   const watcher = await keepWatching(plan, config.poll, (event, path) => {
     log.debug(`${event} ${path}`);
@@ -100,6 +91,20 @@ function startResync(interval: number | undefined, tick: () => Promise<void>): (
   }, interval);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** A rotation's reads and writes are the run's; its launches, restarts and reloads go through the supervisor. */
+function rotationDeps(run: WatchRun, supervisor: Supervisor, launch: (env: WatchState['env']) => Launch): RotationDeps {
+  return {
+    read: run.read,
+    write: run.write,
+    launch,
+    restart: (next) => supervisor.restart(next),
+    reload: (signal) => supervisor.reload(signal),
+    reloadSignal: run.config.reloadSignal,
+    now: () => performance.now(),
+    log: run.log,
+  };
 }
 
 function createSupervisor(config: Config, spawn: SpawnChild, launch: Launch, log: Logger): Supervisor {

@@ -14,6 +14,7 @@ import { appScript, killWatch, startWatch, waitForStart, type Watched } from '..
 
 const ROOT = process.getuid?.() === 0;
 const NEEDS_ROOT = 'needs root: mount and unshare --mount';
+const NSENTER = existsSync('/usr/bin/nsenter');
 
 const running: Watched[] = [];
 const others: ResultPromise[] = [];
@@ -37,7 +38,7 @@ const inNamespace = (setup: string): string[] => ['unshare', '--mount', 'sh', '-
 /** Runs `script` in the mount namespace of process `pid`. */
 const inside = (pid: number, script: string) => execa('nsenter', ['--mount', `--target=${pid}`, 'sh', '-c', script]);
 
-describe.skipIf(!ROOT)(`a single file bind-mounted as a secret, edited in place outside the namespace (${ROOT ? 'root' : NEEDS_ROOT})`, () => {
+describe.skipIf(!ROOT || !NSENTER)(`a single file bind-mounted as a secret, edited in place outside the namespace (${!ROOT ? NEEDS_ROOT : NSENTER ? 'root' : 'needs nsenter: apt-get install util-linux'})`, () => {
   it('is watched on its own inode: the edit restarts the app, with --resync off; negative control: the directory\'s own watch never reports it', async () => {
     const host = join(tempDir(), 'db-on-the-host');
     writeFileSync(host, 'one\n');
@@ -58,7 +59,7 @@ describe.skipIf(!ROOT)(`a single file bind-mounted as a secret, edited in place 
   });
 });
 
-describe.skipIf(!ROOT || !existsSync('/usr/bin/nsenter'))(`a tmpfs mounted over a watched dir after the start (${ROOT ? 'root, nsenter' : NEEDS_ROOT})`, () => {
+describe.skipIf(!ROOT || !NSENTER)(`a tmpfs mounted over a watched dir after the start (${!ROOT ? NEEDS_ROOT : NSENTER ? 'root' : 'needs nsenter: apt-get install util-linux'})`, () => {
   it('is found by the resync, which applies its content and watches the new file system from then on', async () => {
     const dir = secretsDir({ db: 'one\n' });
     const watched = await watch(['--log-level', 'debug', '--resync', '1s', '--dir', dir, appScript()], inNamespace('true'));

@@ -2,7 +2,7 @@
 // line as fs/binfmt_script.c reads it, the ELF checks of fs/binfmt_elf.c against the
 // real kernel's architecture (not the emulated one under qemu-user), and binfmt_misc.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchBinfmt, parseEntry } from '../../../src/process/binfmt-misc.js';
 import { judge } from '../../../src/process/exec-format.js';
@@ -53,7 +53,7 @@ describe('parseElf and the native architecture', () => {
     expect([runsNatively(x86.identity, 'aarch64'), runsNatively(arm.identity, 'aarch64')]).toEqual([false, true]);
     // An architecture the table does not know is not judged.
     expect(runsNatively(arm.identity, 'mips64')).toBe(true);
-    expect(kernelArch()).toBe(readFileSync('/proc/sys/kernel/arch', 'latin1').trim());
+    if (existsSync('/proc/sys/kernel/arch')) expect(kernelArch()).toBe(readFileSync('/proc/sys/kernel/arch', 'latin1').trim());
   });
 });
 

@@ -88,10 +88,10 @@ describe('yaml reads back in YAML 1.1 and 1.2', () => {
   });
 });
 
-describe('shell reads back in dash', () => {
-  const dash = spawnSync('dash', ['-c', 'true']).status === 0;
+const DASH = spawnSync('dash', ['-c', 'true']).status === 0;
 
-  it.skipIf(!dash).each(WITHOUT_NUL)('%s', (_name, value) => {
+describe(`shell reads back in dash${DASH ? '' : ' (skipped: needs dash, apt-get install dash)'}`, () => {
+  it.skipIf(!DASH).each(WITHOUT_NUL)('%s', (_name, value) => {
     const script = join(tempDir(), 'print.sh');
     writeFileSync(script, `printf %s ${shell(value)}\n`);
     expect(execFileSync('dash', [script], { maxBuffer: 1 << 24 })).toEqual(Buffer.from(value));
