@@ -68,8 +68,8 @@ function notExecutable(command: string, path: string): RunsecretsError {
   return new RunsecretsError('NOT_EXECUTABLE', `command "${command}" at ${path} ${what}`, 126);
 }
 
-/** The kernel follows #! lines this deep (BINPRM_MAX_RECURSION), then fails with ELOOP. */
-const MAX_DEPTH = 4;
+/** The kernel runs at most six format handlers per exec (fs/exec.c, exec_binprm: depth > 5 is ELOOP): five #! levels, then a binary. */
+const MAX_SCRIPTS = 5;
 
 /**
  * Proves that execve will accept `path`: a format the kernel runs, its #! interpreter
@@ -94,7 +94,7 @@ function checkRunnable(command: string, path: string, stats: Stats, canExecute: 
   if (interpreter === undefined || !interpreter.isFile() || !canExecute(format.interpreter, interpreter)) {
     throw fail('BAD_INTERPRETER', `needs interpreter (#! line) ${format.interpreter}, which is missing or not executable`);
   }
-  if (depth + 1 >= MAX_DEPTH) throw fail('EXEC_FORMAT', `has #! interpreters nested more than ${MAX_DEPTH} deep (ELOOP)`);
+  if (depth >= MAX_SCRIPTS) throw fail('EXEC_FORMAT', `has #! interpreters nested more than ${MAX_SCRIPTS} deep, which the kernel refuses (ELOOP)`);
   const below = checkRunnable(command, format.interpreter, interpreter, canExecute, depth + 1);
   return [path, ...(format.argument === undefined ? [] : [format.argument]), format.interpreter, ...below];
 }

@@ -81,6 +81,22 @@ describe('126 for a file the kernel would refuse (ENOEXEC), decided before the e
     expect(result.stdout).toMatch(/^a{200,} \/.*long-argument$/);
   });
 
+  it('#! interpreters that are scripts: five levels run, six are refused (ELOOP), as the kernel does', async () => {
+    const dir = tempDir();
+    const levels = ['s0'];
+    writeFileSync(join(dir, 's0'), '#!/bin/sh\necho ran\n');
+    for (let i = 1; i <= 5; i += 1) {
+      writeFileSync(join(dir, `s${i}`), `#!${join(dir, `s${i - 1}`)}\n`);
+      levels.push(`s${i}`);
+    }
+    for (const name of levels) chmodSync(join(dir, name), 0o755);
+    expect(await runCli(['--log-level', 'error', '--dir', tempDir(), join(dir, 's4')])).toMatchObject({ exitCode: 0, stdout: 'ran' });
+    await expectRefusedEverywhere(join(dir, 's5'), 126, /has #! interpreters nested more than 5 deep, which the kernel refuses \(ELOOP\)/);
+    // What the kernel does with them.
+    expect((await execa(join(dir, 's4'), [], { reject: false })).stdout).toBe('ran');
+    expect((await execa(join(dir, 's5'), [], { reject: false })).code).toBe('ELOOP');
+  });
+
   it('watch mode never runs a binary through /bin/sh (glibc\'s ENOEXEC fallback in spawn)', async () => {
     // An AArch64 ELF with a shell line after its code: sh reading it as a script would reach it.
     const binary = executable('arm64-with-tail', Buffer.concat([staticElf(EM.AARCH64), Buffer.from('\necho RAN-AS-SHELL\n')]));
