@@ -31,7 +31,8 @@ export function execSize({ path, argv, env, added }: ExecStrings): { bytes: numb
   // A script's argv[0] is dropped for the interpreter, the argument and the script path.
   if (added.length > 0) bytes -= Buffer.byteLength(argv[0] ?? '') + 1;
   for (const text of added) bytes += Buffer.byteLength(text) + 1;
-  return { bytes, pointers: Math.max(argv.length, 1) + Object.keys(env).length + added.length };
+  // Pointers are counted once, for the argv and envp given: the kernel does not count the script's.
+  return { bytes, pointers: Math.max(argv.length, 1) + Object.keys(env).length };
 }
 
 /** The kernel's limit for a stack soft limit of `stack` bytes (Infinity: unlimited), before the pointers. */

@@ -95,7 +95,9 @@ function checkRunnable(command: string, path: string, stats: Stats, canExecute: 
     throw fail('BAD_INTERPRETER', `needs interpreter (#! line) ${format.interpreter}, which is missing or not executable`);
   }
   if (depth >= MAX_SCRIPTS) throw fail('EXEC_FORMAT', `has #! interpreters nested more than ${MAX_SCRIPTS} deep, which the kernel refuses (ELOOP)`);
-  const below = checkRunnable(command, format.interpreter, interpreter, canExecute, depth + 1);
+  // A nested level drops its argv[0] (this interpreter) for its script path (the same
+  // string) and its own interpreter: only what follows the path is new.
+  const below = checkRunnable(command, format.interpreter, interpreter, canExecute, depth + 1).slice(1);
   return [path, ...(format.argument === undefined ? [] : [format.argument]), format.interpreter, ...below];
 }
 

@@ -138,10 +138,13 @@ describe('1 for an environment over the exec size limit (E2BIG), at the kernel\'
   const limit = Math.max(Math.min(6 * 1024 * 1024, (stack === 'unlimited' ? Infinity : Number(stack)) / 4), 128 * 1024);
   const env = baseEnv();
 
-  /** Secrets whose variables, with PATH and HOME (--pristine) and `/bin/true` as path and argv, take `total` bytes. */
-  function variablesTaking(total: number): Record<string, string> {
+  /**
+   * Secrets whose variables, with PATH and HOME (--pristine), take `total` bytes with the
+   * other strings of the exec: by default `/bin/true` as path and argv[0].
+   */
+  function variablesTaking(total: number, others = 2 * ('/bin/true'.length + 1)): Record<string, string> {
     const files: Record<string, string> = {};
-    let used = 2 * ('/bin/true'.length + 1) + Object.entries(env).reduce((sum, [k, v]) => sum + k.length + v.length + 2, 0);
+    let used = others + Object.entries(env).reduce((sum, [k, v]) => sum + k.length + v.length + 2, 0);
     const pointers = (): number => 8 * (1 + Object.keys(env).length + Object.keys(files).length);
     for (let i = 0; ; i += 1) {
       const name = `V${String(i).padStart(3, '0')}`;
@@ -171,6 +174,18 @@ describe('1 for an environment over the exec size limit (E2BIG), at the kernel\'
     };
     expect(await kernel(limit)).toBe(0);
     expect(await kernel(limit + 1)).toBe('E2BIG');
+  });
+
+  it('for a #! script, what the kernel adds counts too: its interpreter and argument, the script path in place of argv[0]', async () => {
+    const script = executable('script.sh', '#!/bin/sh -e\nexit 0\n');
+    // The exec's path, then (argv[0] dropped) the script path again, "-e" and "/bin/sh".
+    const others = 2 * (script.length + 1) + 3 + 8;
+    const at = variablesTaking(limit, others);
+    const over = variablesTaking(limit + 1, others);
+    expect(await runCli(['--pristine', '--log-level', 'error', '--dir', secretsDir(at), script])).toMatchObject({ exitCode: 0, stderr: '' });
+    expectOneLine(await runCli(['--pristine', '--log-level', 'error', '--dir', secretsDir(over), script]), 1, /over the \d+ that execve accepts/);
+    const kernel = async (variables: Record<string, string>) => (await execa(script, [], { env: { ...env, ...variables }, extendEnv: false, reject: false })).code ?? 0;
+    expect([await kernel(at), await kernel(over)]).toEqual([0, 'E2BIG']);
   });
 
   it('a raised stack limit raises it: the same environment runs under ulimit -s unlimited (6 MiB)', async () => {
