@@ -6,6 +6,7 @@
 // in exec mode, in --check, and in watch mode.
 
 import { execa } from 'execa';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { machine } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,34 @@ describe('126 for a file the kernel would refuse (ENOEXEC), decided before the e
     // Negative control: spawn itself does run it with sh.
     const spawned = await execa(process.execPath, ['-e', `require('child_process').spawn(${JSON.stringify(binary)}, { stdio: 'inherit' })`], { reject: false, cwd });
     expect(spawned.stdout).toContain('RAN-AS-SHELL');
+  });
+});
+
+/** What the kernel's binfmt_misc needs for a private instance: Linux 6.7+ mounts one per user namespace. */
+const BINFMT_SANDBOX = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc']).status === 0;
+/** qemu-user-static's registration for AArch64, pointed at a fake emulator. */
+const AARCH64_ENTRY = ':fake-aarch64:M::\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:INTERPRETER:';
+
+describe.skipIf(!BINFMT_SANDBOX || KERNEL_ARCH !== 'x86_64')(`a foreign binary that binfmt_misc hands to an emulator runs (${BINFMT_SANDBOX ? 'a private binfmt_misc in unshare --user --mount' : 'skipped: needs Linux 6.7+ with binfmt_misc and user namespaces'})`, () => {
+  /** runsecrets in a user and mount namespace with its own binfmt_misc, `register` written first. */
+  const inSandbox = (register: string, command: string) =>
+    runCli(['--log-level', 'error', '--dir', tempDir(), command, 'arg'], {
+      prefix: ['unshare', '--user', '--map-root-user', '--mount', 'sh', '-c', `mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && ${register} exec "$@"`, 'sh'],
+    });
+
+  it('is allowed, and the kernel runs it through the emulator; negative control: without the entry, 126', async () => {
+    const emulator = executable('fake-qemu', '#!/bin/sh\necho "EMULATED $*"\n');
+    const app = executable('arm64-app', staticElf(EM.AARCH64));
+    const register = `printf '%s' '${AARCH64_ENTRY.replace('INTERPRETER', emulator)}' > /proc/sys/fs/binfmt_misc/register &&`;
+    expect(await inSandbox(register, app)).toMatchObject({ exitCode: 0, stdout: `EMULATED ${app} arg`, stderr: '' });
+    const without = await inSandbox('', app);
+    expectOneLine(without, 126, /is built for aarch64/);
+  });
+
+  it('an entry whose emulator is missing (no F flag) is 126, naming it', async () => {
+    const app = executable('arm64-app', staticElf(EM.AARCH64));
+    const register = `printf '%s' '${AARCH64_ENTRY.replace('INTERPRETER', '/nonexistent/qemu-aarch64')}' > /proc/sys/fs/binfmt_misc/register &&`;
+    expectOneLine(await inSandbox(register, app), 126, /would run through binfmt_misc entry fake-aarch64, whose interpreter \/nonexistent\/qemu-aarch64 is missing/);
   });
 });
 
