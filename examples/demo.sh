@@ -10,7 +10,7 @@ run() {
 
 # Configured the way a Dockerfile would, through ENV twins.
 export RUNSECRETS_DIR=examples/dev-secrets
-export RUNSECRETS_ENV_FILE=examples/dev.env
+export RUNSECRETS_DOTENV=examples/dev.env
 
 run --check -- node examples/sample-app/app.mjs
 run --map PGPASSWORD=db_password -- node examples/sample-app/app.mjs
