@@ -62,14 +62,17 @@ export class InsideReader {
     throw new FsError(this.#root.path, 'is a directory, not a regular file');
   }
 
-  /** The file's bytes, or the symlink's text. */
+  /** The file's bytes, or the symlink's text. An entry that turns from a link back into a file meanwhile is read again. */
   #fileOrLink(dir: Dir, name: string, limit: number): Buffer | string {
-    try {
-      return readEntry(dir, name, limit);
-    } catch (error) {
-      const link = error instanceof FsError && error.osCode === 'ELOOP' ? linkTarget(dir, name) : undefined;
-      if (link === undefined) throw error;
-      return link;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return readEntry(dir, name, limit);
+      } catch (error) {
+        if (!(error instanceof FsError) || error.osCode !== 'ELOOP') throw error;
+        const link = linkTarget(dir, name);
+        if (link !== undefined) return link;
+        if (attempt === 3) throw new FsError(join(dir.path, name), 'kept changing between a symlink and a file while it was read');
+      }
     }
   }
 

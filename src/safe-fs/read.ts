@@ -4,7 +4,7 @@
 // more than a limit, counted while reading, so that /dev/zero, a file that grows or one
 // whose size the kernel reports as 0 cannot fill the memory.
 
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Dirent, type Stats } from 'node:fs';
 import { actAs, type Actor } from './actor.js';
 import { FsError } from './fs-error.js';
 import { entry, inDir, linkTarget, PROC_FD, type Dir } from './walk.js';
@@ -36,7 +36,7 @@ export function readEntry(dir: Dir, name: string, limit: number): Buffer {
   try {
     fd = openSync(entry(dir, name), READ);
   } catch (error) {
-    throw new FsError(at, error, { checked: { path: dir.path, bits: dir.stats } });
+    throw new FsError(at, error, { checked: deniedOn(dir, name, at) });
   }
   try {
     const stats = fstatSync(fd);
@@ -48,6 +48,15 @@ export function readEntry(dir: Dir, name: string, limit: number): Buffer {
     throw new FsError(at, error);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** What the kernel checked when opening entry `name` failed: the file's bits if it can be seen, else its directory's. */
+function deniedOn(dir: Dir, name: string, at: string): { path: string; bits: Stats } {
+  try {
+    return { path: at, bits: lstatSync(entry(dir, name)) };
+  } catch {
+    return { path: dir.path, bits: dir.stats };
   }
 }
 
