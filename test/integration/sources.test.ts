@@ -175,7 +175,11 @@ describe('secret dirs', () => {
     const result = await runCli(['--dir', dir, 'sh', '-c', 'echo started'], { prefix: asNobody });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/error: cannot read secret "locked" at .*permission denied/);
+    // Who was refused, what the file is, and what to do.
+    expect(result.stderr.trimEnd()).toMatch(/^runsecrets: error: cannot read secret "locked" at \S+: permission denied \(EACCES\) for uid 65534 \(gid 65534\): \S+\/locked is owner 0:0, mode 0000; make it readable by this user, or start runsecrets as root$/);
+    chmodSync(dir, 0o700);
+    const dirResult = await runCli(['--dir', dir, 'true'], { prefix: asNobody });
+    expect(dirResult.stderr.trimEnd()).toMatch(/^runsecrets: error: cannot read secrets dir \S+: permission denied \(EACCES\) for uid 65534 \(gid 65534\): \S+ is owner 0:0, mode 0700; make it readable by this user, or start runsecrets as root$/);
   });
 });
 
