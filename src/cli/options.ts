@@ -33,7 +33,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('trim', 'value', 'all|one|none', 'trailing newlines stripped from each value', { default: 'all' }),
   option('max-size', 'value', 'BYTES', 'largest secret file accepted (B, KiB, MiB, GiB)', { default: '1MiB' }),
   option('file-env', 'value', 'secrets|any|off', 'which NAME_FILE variables are read into NAME', { default: 'secrets' }),
-  option('env-file', 'list', 'FILE', 'dotenv file of plain settings; inherited variables win over it'),
+  option('dotenv', 'list', 'FILE', 'dotenv file of plain settings; inherited variables win over it'),
   option('prefix', 'value', 'P', 'prefix for automatic variable names'),
   option('map', 'list', 'VAR=SECRET', 'explicit variable name for a secret (makes it required)'),
   option('explicit', 'switch', '', 'only --map, NAME_FILE and *.env secrets become variables', { default: 'off' }),
@@ -56,6 +56,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('help', 'switch', '', 'show this help and exit', { short: 'h', twin: false }),
   option('version', 'switch', '', 'show the version and exit', { short: 'V', twin: false }),
 ];
+
+/**
+ * Options that were renamed, old name → new: `--env-file` became `--dotenv` because
+ * Node.js takes every argument starting with `--env-file` on its own command line
+ * (runsecrets' and the app's included) and loads that file before runsecrets runs.
+ */
+export const RENAMED: Readonly<Record<string, { readonly to: string; readonly why: string }>> = {
+  'env-file': { to: 'dotenv', why: 'Node.js acts on any --env-file argument on its command line' },
+};
 
 /** `max-size` → `RUNSECRETS_MAX_SIZE`. */
 export function twinName(name: string): string {

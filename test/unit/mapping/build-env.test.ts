@@ -98,7 +98,7 @@ describe('buildEnv', () => {
     expect(plan([], sources([secret('bin', value)])).problems).toEqual([]);
   });
 
-  it('inherited variables win over --env-file; secrets win over both', () => {
+  it('inherited variables win over --dotenv files; secrets win over both', () => {
     const envFiles = [
       { variable: 'A', value: Buffer.from('file'), path: '/e' },
       { variable: 'B', value: Buffer.from('file'), path: '/e' },
@@ -106,10 +106,10 @@ describe('buildEnv', () => {
     ];
     const result = plan([], sources([secret('c', 'secret')], { envFiles }), { A: 'inherited' });
     expect(result.env).toEqual({ A: 'inherited', B: 'file', C: 'secret' });
-    expect(result.variables.map((v) => `${v.name}:${v.source}`)).toEqual(['C:file', 'B:env-file']);
+    expect(result.variables.map((v) => `${v.name}:${v.source}`)).toEqual(['C:file', 'B:dotenv-file']);
   });
 
-  it('a later --env-file wins over an earlier one', () => {
+  it('a later --dotenv file wins over an earlier one', () => {
     const envFiles = [
       { variable: 'A', value: Buffer.from('first'), path: '/e1' },
       { variable: 'A', value: Buffer.from('second'), path: '/e2' },
