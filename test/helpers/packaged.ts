@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { CLI, ROOT, STANDALONE } from './cli.js';
 
-/** The standalone executable under test: CLI when the suite runs against one, else dist/runsecrets-linux-x64. */
-export const EXE = STANDALONE ? CLI : `${ROOT}dist/runsecrets-linux-x64`;
+/** The standalone executable under test: CLI when the suite runs against one, else this machine's dist/runsecrets-linux-ARCH. */
+export const EXE = STANDALONE ? CLI : `${ROOT}dist/runsecrets-linux-${process.arch}`;
 
 /** Why EXE cannot be tested: not built, or built from another bundle than dist/runsecrets.mjs. */
 function unusable(): string | undefined {
