@@ -6,6 +6,8 @@
 // a Node.js with node:ffi reap; the bundle without an FFI is the negative control, where
 // the same orphans stay zombies and PID 1 warns.
 
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseEnv } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
@@ -24,8 +26,8 @@ afterEach(async () => {
   for (const watched of running.splice(0)) await killWatch(watched);
 });
 
-async function watch(subject: Subject, app: string, prefix: readonly string[] = []): Promise<Watched> {
-  const watched = await startWatch(['--log-level', 'debug', '--dir', secretsDir({}), app], { cli: subject.cli, env: baseEnv(subject.env), prefix });
+async function watch(subject: Subject, app: string, prefix: readonly string[] = [], args: readonly string[] = ['--dir', secretsDir({})]): Promise<Watched> {
+  const watched = await startWatch(['--log-level', 'debug', ...args, app], { cli: subject.cli, env: baseEnv(subject.env), prefix });
   running.push(watched);
   return watched;
 }
@@ -78,6 +80,21 @@ describe.each(subjects())('$name', (subject) => {
       process.kill(runsecretsPid(watched, true), 'SIGUSR1');
       expect(await watched.exited).toBe(status);
       expect(watched.out.count(ORPHAN_DONE)).toBe(0);
+    });
+
+    it.each([
+      ['drops to nobody too (nobody can read every watched path)', 0o644, /^runsecrets: debug: supervisor runs as nobody /m],
+      ['stays root and starts the app through the launcher, whose PID becomes the app\'s (a root-only secret)', 0o400, /^runsecrets: supervisor stays root: /m],
+    ] as const)('--user nobody: the supervisor %s, reaps the orphans and passes the app\'s code on', async (_case, mode, line) => {
+      const dir = secretsDir({ db: 'x\n' });
+      chmodSync(join(dir, 'db'), mode);
+      const watched = await watch(subject, orphanApp({ orphans: 2, seconds: '0.3', code: 6 }), UNSHARE, ['--user', 'nobody', '--dir', dir]);
+      const pid = runsecretsPid(watched, true);
+      expect(watched.err.text).toMatch(line);
+      await lines(watched.out, ORPHAN_DONE, 2);
+      await expectReaped(subject, watched, pid, 2);
+      process.kill(pid, 'SIGUSR1');
+      expect(await watched.exited).toBe(6);
     });
 
     it('a signal storm while 200 orphans exit: every signal reaches the app once, every orphan is reaped', async () => {
