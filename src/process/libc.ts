@@ -1,9 +1,10 @@
 // waitpid(2) and prctl(2) from the C library, for the init duties of watch mode
 // (reaper.ts), through the runtime's foreign function interface: bun:ffi in the
-// standalone executable, node:ffi in Node.js 26 (experimental, on by default since
-// 26.10; earlier 26.x need --experimental-ffi, which runsecrets cannot give itself, and
+// standalone executable, node:ffi in Node.js 26 (experimental, on by default since 26.9;
+// 26.1 to 26.8 need --experimental-ffi, which runsecrets cannot give itself, and
 // --permission denies it without --allow-ffi). Node.js 22 and 24 have none. Loaded only
-// in watch mode; every failure is a reason, never an exception.
+// in watch mode; every failure is a reason, never an exception, and a first call proves
+// that the signatures were understood before the reaper relies on them.
 
 /** The two calls the reaper makes. */
 export interface Libc {
@@ -62,7 +63,7 @@ function loadThroughNode(onFfiWarning: (message: string) => void): Libc | string
   if (ffi === undefined) {
     process.removeAllListeners('warning');
     for (const listener of listeners) process.on('warning', listener);
-    return `Node.js ${process.version} has no node:ffi (26.10 and later have it)`;
+    return `Node.js ${process.version} has no node:ffi (26.9 and later have it; 26.1 to 26.8 with --experimental-ffi)`;
   }
   const { functions } = ffi.dlopen(LIBC, {
     waitpid: { arguments: ['int32', 'pointer', 'int32'], return: 'int32' },
@@ -71,11 +72,13 @@ function loadThroughNode(onFfiWarning: (message: string) => void): Libc | string
   return wrap(functions, 1n, `node:ffi (Node.js ${process.version})`);
 }
 
-/** The calls over the resolved symbols; `one` is 1 as the FFI takes a 64-bit integer. */
+/** The calls over the resolved symbols; `one` is 1 as the FFI takes a 64-bit integer. Throws if a probe call fails. */
 function wrap(calls: Record<string, Call>, one: number | bigint, via: string): Libc {
   const { waitpid, prctl } = calls as { waitpid: Call; prctl: Call };
   const zero = typeof one === 'bigint' ? 0n : 0;
   const status = new Int32Array(1);
+  // No process has the largest pid: -1 (ECHILD) if the call went through as declared.
+  if (waitpid(0x7fffffff, status, WNOHANG) !== -1) throw new Error(`waitpid through ${via} did not answer as declared`);
   return {
     waitpidNoHang: (pid) => {
       status[0] = 0;

@@ -64,11 +64,21 @@ export function startInit(pid: number, log: Logger, deps: InitDeps = {}): Init {
 function reapOrphans(pid: number, libc: Libc, zombies: (pid: number) => number[], log: Logger): Init {
   const own = new Set<number>();
   const reap = (): void => {
-    for (const child of zombies(pid)) {
-      if (own.has(child)) continue;
-      const { pid: reaped, status } = libc.waitpidNoHang(child);
-      if (reaped === child) log.debug(`reaped orphaned process ${child} (${describeStatus(status)})`);
+    try {
+      for (const child of zombies(pid)) {
+        if (own.has(child)) continue;
+        const { pid: reaped, status } = libc.waitpidNoHang(child);
+        if (reaped === child) log.debug(`reaped orphaned process ${child} (${describeStatus(status)})`);
+      }
+    } catch (error) {
+      // An FFI that stops working must not take supervision down with it.
+      stop();
+      log.warn(`stopped reaping orphaned processes: ${(error as Error).message}`);
     }
+  };
+  const stop = (): void => {
+    process.off('SIGCHLD', reap);
+    clearInterval(timer);
   };
   process.on('SIGCHLD', reap);
   const timer = setInterval(reap, REAP_INTERVAL_MS);
@@ -84,10 +94,7 @@ function reapOrphans(pid: number, libc: Libc, zombies: (pid: number) => number[]
       }
       return started;
     },
-    stop: () => {
-      process.off('SIGCHLD', reap);
-      clearInterval(timer);
-    },
+    stop,
   };
 }
 

@@ -9,7 +9,7 @@ import { CLI, ROOT, STANDALONE } from './cli.js';
 import { tempDir } from './fixtures.js';
 import { EXE, EXE_SKIP } from './packaged.js';
 
-/** Whether `node` has node:ffi (on by default since Node.js 26.10), with which the bundle reaps too. */
+/** Whether `node` has node:ffi (on by default since Node.js 26.9), with which the bundle reaps too. */
 export function nodeHasFfi(node = process.execPath): boolean {
   const script = "process.stdout.write(String(process.getBuiltinModule('node:ffi') !== undefined))";
   return execFileSync(node, ['--no-warnings', '-e', script], { encoding: 'utf8', env: {} }) === 'true';

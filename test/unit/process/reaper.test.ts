@@ -97,6 +97,14 @@ describe('startInit', () => {
     expect(other.lines.join('\n')).toMatch(/PR_SET_CHILD_SUBREAPER\) failed/);
   });
 
+  it('an FFI call that throws stops the reaping with one warning, and supervision goes on', () => {
+    const libc = { ...fakeLibc(), waitpidNoHang: () => { throw new Error('Invalid argument count'); } };
+    const { lines } = start(1, libc, [70]);
+    process.emit('SIGCHLD', 'SIGCHLD');
+    process.emit('SIGCHLD', 'SIGCHLD');
+    expect(lines.filter((line) => line.startsWith('runsecrets: warn: '))).toEqual(['runsecrets: warn: stopped reaping orphaned processes: Invalid argument count']);
+  });
+
   it('without an FFI, warns once as PID 1 (only there) and tracks nothing', () => {
     const pid1 = start(1, 'Node.js v24.0.0 has no node:ffi');
     expect(pid1.lines.filter((line) => line.startsWith('runsecrets: warn: runsecrets is PID 1'))).toHaveLength(1);
