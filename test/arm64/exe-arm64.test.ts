@@ -1,5 +1,6 @@
 // dist/runsecrets-linux-arm64 for real, on this x64 machine through qemu-user (Debian's
-// qemu-user-static, run explicitly: binfmt_misc is not needed). What an arm64 image relies
+// qemu-user-static, run explicitly: binfmt_misc is not needed), with the arm64 loader and C
+// library where an arm64 image has them (test/helpers/packaged.ts). What an arm64 image relies
 // on most, in a few minutes of emulation: --version, secret mapping, NAME_FILE, templates,
 // the user switch compared with gosu, exit codes, exec keeping the PID, watch mode with one
 // rotation, forwarded signals and 128+N, and PID 1 reaping orphans through bun:ffi. Not

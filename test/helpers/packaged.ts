@@ -31,8 +31,28 @@ export const EXE_PROBLEM = reason;
 /** The arm64 executable. */
 export const ARM64_EXE = `${ROOT}dist/runsecrets-linux-arm64`;
 
-/** What runs ARM64_EXE here, in front of its path: Debian's qemu-user-static with libc6-arm64-cross's loader (no binfmt_misc needed). */
-export const QEMU_ARM64 = ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'] as const;
+/** Where libc6-arm64-cross installs the arm64 loader and C library. */
+const ARM64_LIBS = '/usr/aarch64-linux-gnu/lib';
+
+/**
+ * Puts the arm64 loader where the executable asks for it (/lib/ld-linux-aarch64.so.1) and
+ * the arm64 libraries on its default path, as an arm64 image has them: an overlay on
+ * /usr/lib in a private mount namespace, so nothing changes outside. qemu then runs
+ * without -L, which would remap every absolute path that exists under its prefix, `/`
+ * itself included (a directory opened as "/" would be the prefix). The shell's PWD is not
+ * passed on.
+ */
+const ARM64_ROOT = `set -e
+mount -t tmpfs tmpfs /mnt
+mkdir /mnt/upper /mnt/work
+mount -t overlay overlay -o lowerdir=/usr/lib,upperdir=/mnt/upper,workdir=/mnt/work /usr/lib
+ln -s ${ARM64_LIBS}/ld-linux-aarch64.so.1 /usr/lib/ld-linux-aarch64.so.1
+ln -s ${ARM64_LIBS} /usr/lib/aarch64-linux-gnu
+unset PWD
+exec "$@"`;
+
+/** What runs ARM64_EXE here, in front of its path: Debian's qemu-user-static, explicitly (no binfmt_misc needed), in that namespace; keeps the PID (no fork). */
+export const QEMU_ARM64 = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', ARM64_ROOT, 'sh', 'qemu-aarch64-static'] as const;
 
 /** What is wrong with ARM64_EXE or its emulator, for a test to fail on; undefined when it can run. */
 export const ARM64_PROBLEM = missingEmulator() ?? unusable(ARM64_EXE);
@@ -41,7 +61,8 @@ export const ARM64_PROBLEM = missingEmulator() ?? unusable(ARM64_EXE);
 export const ARM64_SKIP = process.env.CI === 'true' ? undefined : ARM64_PROBLEM;
 
 function missingEmulator(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (a private mount namespace with the arm64 loader at /lib)';
   const onPath = (program: string): boolean => (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(`${dir}/${program}`));
-  const missing = [...(onPath(QEMU_ARM64[0]) ? [] : [QEMU_ARM64[0]]), ...(existsSync(`${QEMU_ARM64[2]}/lib/ld-linux-aarch64.so.1`) ? [] : [`${QEMU_ARM64[2]}/lib/ld-linux-aarch64.so.1`])];
+  const missing = [...(onPath('qemu-aarch64-static') ? [] : ['qemu-aarch64-static']), ...(existsSync(`${ARM64_LIBS}/ld-linux-aarch64.so.1`) ? [] : [`${ARM64_LIBS}/ld-linux-aarch64.so.1`])];
   return missing.length === 0 ? undefined : `needs ${missing.join(' and ')} (apt-get install qemu-user-static libc6-arm64-cross)`;
 }
