@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     // 1. Options and their RUNSECRETS_* twins.
     const config = resolveConfig(argv, env);
     if (config.help) return print(io, helpText(VERSION));
-    if (config.version) return print(io, `runsecrets ${VERSION}\n`);
+    if (config.version) return print(io, `runsecrets ${VERSION} (${process.versions.bun === undefined ? `node ${process.version}` : `bun ${process.versions.bun}`} on ${process.platform}/${process.arch})\n`);
     log = createLogger(config.logLevel, config.logFormat, io.stderr);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 

@@ -10,25 +10,44 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
-import { copies, parseDockerfile, runtimeOf, startSandbox, type Sandbox, type Stage } from '../helpers/container.js';
+import { copies, parseDockerfile, platformArgs, runtimeOf, startSandbox, type Sandbox, type Stage } from '../helpers/container.js';
 import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
 import { allProcesses, waitForLine } from '../helpers/processes.js';
 
 const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile.example'), 'utf8'));
 const stage = (name: string): Stage => stages.find((s) => s.name === name) ?? expect.fail(`Dockerfile.example has no stage ${name}`);
-const EXE_SOURCE = join(ROOT, 'dist/runsecrets-linux-x64');
+/** Docker's TARGETARCH → the executable npm run build:exe makes for it (named by Node's process.arch). */
+const PLATFORMS = [['amd64', 'x64'], ['arm64', 'arm64']] as const;
+const EXE_SOURCES = PLATFORMS.map(([, arch]) => join(ROOT, `dist/runsecrets-linux-${arch}`));
 
 describe('Dockerfile.example', () => {
-  it('has the build stage and the two app images the examples refer to', () => {
-    expect(stages.map((s) => s.name)).toEqual(['build', 'node-app', 'legacy-app']);
+  it('has the build stage, the two app images the examples refer to, and one executable stage per platform', () => {
+    expect(stages.map((s) => s.name)).toEqual(['build', 'node-app', 'exe-amd64', 'exe-arm64', 'exe', 'legacy-app']);
     expect(stage('build').instructions).toContainEqual({ keyword: 'RUN', args: 'npm run build:exe' });
+    // Built once, natively, for every platform: Bun cross-compiles.
+    expect(stage('build').from).toBe('${NODE_IMAGE}');
+    expect(readFileSync(join(ROOT, 'Dockerfile.example'), 'utf8')).toMatch(/^FROM --platform=\$BUILDPLATFORM \$\{NODE_IMAGE\} AS build$/m);
   });
 
-  it.for(stages.map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, { skip }) => {
-    const sources = copies(stages, stage(name), ROOT).map((copy) => copy.source);
+  it.for(stages.filter((s) => s.instructions.some((i) => i.keyword === 'COPY')).map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, { skip }) => {
+    const sources = PLATFORMS.flatMap(([targetArch]) => copies(stages, stage(name), ROOT, platformArgs(targetArch)).map((copy) => copy.source));
     expect(sources.length).toBeGreaterThan(0);
-    if (sources.includes(EXE_SOURCE) && EXE_SKIP !== undefined) skip(EXE_SKIP);
+    if (sources.some((source) => EXE_SOURCES.includes(source)) && EXE_SKIP !== undefined) skip(EXE_SKIP);
     expect(sources.filter((source) => !existsSync(source))).toEqual([]);
+  });
+
+  it.for(PLATFORMS)('legacy-app for linux/%s (docker buildx --platform) gets dist/runsecrets-linux-%s, which npm run build:exe lists in dist/SHA256SUMS', ([targetArch, arch], { skip }) => {
+    const exe = copies(stages, stage('legacy-app'), ROOT, platformArgs(targetArch)).find((copy) => copy.destination === '/usr/local/bin/runsecrets');
+    expect(exe?.source).toBe(join(ROOT, `dist/runsecrets-linux-${arch}`));
+    if (EXE_SKIP !== undefined) skip(EXE_SKIP);
+    const built = readFileSync(join(ROOT, 'dist/SHA256SUMS'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[1]);
+    expect(built).toEqual(PLATFORMS.map(([, a]) => `runsecrets-linux-${a}`));
+  });
+
+  it('negative control: for a platform without an executable stage (FROM exe-riscv64, an image that does not exist) no built file is taken', () => {
+    const exe = copies(stages, stage('legacy-app'), ROOT, platformArgs('riscv64')).find((copy) => copy.destination === '/usr/local/bin/runsecrets');
+    expect(EXE_SOURCES).not.toContain(exe?.source);
+    expect(existsSync(exe?.source ?? '')).toBe(false);
   });
 
   it('configures runsecrets through ENV RUNSECRETS_* and never sets USER (runsecrets must start as root)', () => {

@@ -8,17 +8,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, ROOT, runCli } from '../helpers/cli.js';
+import { baseEnv, ROOT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
 
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, pkg), 'utf8')) as { version: string }).version;
+const VERSION = versionOf('package.json');
+const BUN = versionOf('node_modules/bun/package.json');
 
 describe.skipIf(EXE_SKIP !== undefined)(`the standalone executable ${EXE} (skipped: ${EXE_SKIP ?? 'no'})`, () => {
   beforeAll(() => expect(EXE_PROBLEM).toBeUndefined());
 
-  it('runs with an empty environment', async () => {
-    expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION}` });
+  it('runs with an empty environment, and says which runtime and target it is', async () => {
+    expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION} (bun ${BUN} on linux/${process.arch})` });
+  });
+
+  it.skipIf(STANDALONE)('the same line from the bundle, run by Node.js, names node', async () => {
+    expect(await runCli(['--version'], { env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION} (node ${process.version} on linux/${process.arch})` });
   });
 
   /** A working dir holding every file a Bun program would read at start; bunfig.toml's preload would create `marker`. */
