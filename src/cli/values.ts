@@ -1,8 +1,6 @@
 // Converters from option text to typed values. Each throws a usage error that quotes
 // the option (and its twin) and what was received.
 
-import { constants } from 'node:os';
-
 import { usageError } from '../errors.js';
 
 /** Names an option for messages: `--trim (RUNSECRETS_TRIM)`. */
@@ -72,7 +70,8 @@ export function parseWait(label: Label, text: string): { min: number; max: numbe
 
 /** A signal by name (`SIGHUP`, `HUP`, `hup`) or number; returned as its SIG name. */
 export function parseSignal(label: Label, text: string): NodeJS.Signals {
-  const signals = constants.signals as Record<string, number>;
+  // node:os loaded here, not at start: only a signal option needs it (BENCHMARKS.md).
+  const signals = process.getBuiltinModule('node:os').constants.signals as Record<string, number>;
   const upper = text.trim().toUpperCase();
   const name = /^\d+$/.test(upper)
     ? Object.keys(signals).find((key) => signals[key] === Number(upper))

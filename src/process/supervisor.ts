@@ -4,7 +4,6 @@
 // supervision with its status; it is never restarted.
 
 import type { ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import type { Logger } from '../log.js';
 import type { Launch } from './exec.js';
 import type { SpawnChild } from './spawn-child.js';
@@ -46,7 +45,7 @@ interface Generation {
 /** The shell's exit status for a child that ended with `code` or died of `signal`. */
 export function exitStatus(exit: ChildExit): number {
   if (exit.error !== undefined) return exit.error.code === 'ENOENT' ? 127 : 126;
-  if (exit.signal !== null) return 128 + (constants.signals[exit.signal] ?? 0);
+  if (exit.signal !== null) return 128 + (process.getBuiltinModule('node:os').constants.signals[exit.signal] ?? 0);
   return exit.code ?? 1;
 }
 
