@@ -1,11 +1,14 @@
 // Builds the single-file bundle dist/runsecrets.mjs: the whole CLI and its
-// dependencies in one ES module that runs with a bare `node`, no node_modules.
-import { readFileSync } from 'node:fs';
+// dependencies in one ES module that runs with a bare `node`, no node_modules. What only
+// watch mode, templates, --check and the launcher use is kept out of what V8 parses at
+// start (scripts/bundle-chunks.mjs).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { stitchChunks } from './scripts/bundle-chunks.mjs';
 
 const require = createRequire(import.meta.url);
 const builtins = new Set(builtinModules);
@@ -94,15 +97,16 @@ async function commonJsOf(entry) {
   return result.outputFiles[0].text;
 }
 
-await build({
-  entryPoints: ['bin/runsecrets.ts'],
-  outfile: 'dist/runsecrets.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minifySyntax: true,
-  legalComments: 'none',
-  plugins: [lazySource, lazyBuiltins],
-  logLevel: 'warning',
-});
+// 1. esbuild splits the code at every import(): the entry with what it imports statically,
+// and one chunk per lazily imported module (plus chunks they share).
+const options = { bundle: true, platform: 'node', format: 'esm', target: 'node22', minifySyntax: true, legalComments: 'none', logLevel: 'warning' };
+const split = await build({ ...options, entryPoints: { entry: 'bin/runsecrets.ts' }, outdir: 'dist/chunks', splitting: true, write: false, metafile: true, plugins: [lazySource, lazyBuiltins] });
+// 2. One file again: exec mode's chunks as code, compiled with the script; the lazy ones
+// in comments, compiled on first import (scripts/bundle-chunks.mjs, eager-functions.mjs).
+const code = await stitchChunks(split, join(ROOT, 'dist/chunks/entry.js'), options);
+// A non-ASCII character anywhere would make V8 hold and scan the whole script as UTF-16.
+if (/[^\x00-\x7f]/.test(code)) throw new Error('dist/runsecrets.mjs: a non-ASCII character crept in');
+// Every import() is of a chunk in the file, through the registry; a real one would look for a file next to it.
+if (/\bimport\(/.test(code)) throw new Error('dist/runsecrets.mjs: an import() was left that would look for a file');
+mkdirSync(join(ROOT, 'dist'), { recursive: true });
+writeFileSync(join(ROOT, 'dist/runsecrets.mjs'), code, { mode: 0o755 });
