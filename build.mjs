@@ -66,21 +66,20 @@ function esmShim(path) {
  * that costs next to nothing (BENCHMARKS.md, "Templates"). The package's CommonJS build is used; its `require()`
  * of Node built-ins goes to process.getBuiltinModule().
  *
- * chokidar (for --watch) is ES-module-only: it is first bundled, with readdirp, into one
- * CommonJS script. Parsed in the bundle, its 50 KB cost exec mode 0.6 ms a start
- * (BENCHMARKS.md, "Watch mode").
+ * chokidar (for --watch) is plain code in watch mode's lazy chunk, which is itself kept out
+ * of the parse at start (scripts/bundle-chunks.mjs): as a compressed string it made the
+ * resident supervisor load node:zlib, 0.7 MiB of RSS (BENCHMARKS.md, "Watch mode").
  */
-const ESM_ONLY_PACKAGES = new Set(['chokidar']);
-const LAZY_SOURCE_PACKAGES = ['liquidjs', ...ESM_ONLY_PACKAGES];
+const LAZY_SOURCE_PACKAGES = ['liquidjs'];
 const lazySource = {
   name: 'lazy-source',
   setup(build) {
     const filter = new RegExp(`^(${LAZY_SOURCE_PACKAGES.join('|')})$`);
     // Paths relative to the repo root: the bundle names the package, not the build machine's dirs.
-    build.onResolve({ filter }, ({ path }) => ({ path: relative(ROOT, require.resolve(path)), namespace: 'lazy-source', pluginData: { esm: ESM_ONLY_PACKAGES.has(path) } }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-source' }, async ({ path, pluginData }) => ({
+    build.onResolve({ filter }, ({ path }) => ({ path: relative(ROOT, require.resolve(path)), namespace: 'lazy-source' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-source' }, ({ path }) => ({
       contents: [
-        `const packed = ${JSON.stringify(brotliCompressSync(`${pluginData?.esm ? await commonJsOf(join(ROOT, path)) : readFileSync(join(ROOT, path), 'utf8')}\n//# sourceURL=${path}`).toString('base64'))};`,
+        `const packed = ${JSON.stringify(brotliCompressSync(`${readFileSync(join(ROOT, path), 'utf8')}\n//# sourceURL=${path}`).toString('base64'))};`,
         "const source = process.getBuiltinModule('node:zlib').brotliDecompressSync(Buffer.from(packed, 'base64')).toString();",
         'const builtin = (id) => process.getBuiltinModule(id);',
         "builtin.resolve = (id) => { throw new Error(`cannot resolve ${id} from a bundled package`); };",
@@ -90,12 +89,6 @@ const lazySource = {
     }));
   },
 };
-
-/** An ES module package bundled with its dependencies into one CommonJS script; Node built-ins stay `require()`s. */
-async function commonJsOf(entry) {
-  const result = await build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', target: 'node22', write: false, legalComments: 'none', logLevel: 'warning' });
-  return result.outputFiles[0].text;
-}
 
 // 1. esbuild splits the code at every import(): the entry with what it imports statically,
 // and one chunk per lazily imported module (plus chunks they share).

@@ -14,6 +14,7 @@ import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
 import { watchFiles } from './file-watcher.js';
 import { createQuiescence } from './quiescence.js';
+import { releaseStartupGarbage } from './resident.js';
 import { createRotator, type Reading } from './rotation.js';
 import { startLine, watchPlan } from './start-line.js';
 import { takeUser } from './take-user.js';
@@ -58,7 +59,8 @@ export async function runWatch(run: WatchRun): Promise<number> {
     restart: (env) => supervisor.restart(launchWith(env)),
     reload: (signal) => supervisor.send(signal),
     reloadSignal: config.reloadSignal,
-    now: () => performance.now(),
+    // hrtime rather than performance.now(), whose first use loads perf_hooks (8 modules) into the resident supervisor.
+    now: () => Number(process.hrtime.bigint()) / 1e6,
     log,
   });
   const quiet = createQuiescence(config.wait, () => void rotator.run());
@@ -67,6 +69,8 @@ export async function runWatch(run: WatchRun): Promise<number> {
     quiet.poke();
   }, log);
   if (!supervisor.ending) log.info(startLine(first.path, supervisor.pid, run.credentials, run.variableCount, plan.roots.length), { command: first.path, pid: supervisor.pid, watched: plan.roots.length });
+  // What the start allocated is dead now; give its pages back before settling in.
+  releaseStartupGarbage();
   // Whatever changed between the first read and the watcher being ready is caught up now.
   quiet.poke();
   // 5. Until the command is gone for good.
