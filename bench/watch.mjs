@@ -4,22 +4,25 @@
 //
 //   BENCH_ROTATIONS=15   rotations per latency case
 //   BENCH_SIGNALS=30     signals per forwarding case
+//   BENCH_QUICK=1        a smoke run: 3 rotations, 4 signals, memory at 10 secrets only
 
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile } from './lib/measure.mjs';
 import { createKubernetesDir } from './lib/kubernetes-dir.mjs';
-import { rssMiB, startProcess } from './lib/long-running.mjs';
+import { startProcess } from './lib/long-running.mjs';
+import { goalLine, machineLine, memoryMiB, table } from './lib/report.mjs';
 import { createSecretsDir } from './lib/secrets-dir.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist/runsecrets.mjs');
 const node = process.execPath;
 const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
-const rotations = Number(process.env.BENCH_ROTATIONS ?? 15);
-const signals = Number(process.env.BENCH_SIGNALS ?? 30);
+const quick = process.env.BENCH_QUICK === '1';
+const rotations = Number(process.env.BENCH_ROTATIONS ?? (quick ? 3 : 15));
+const signals = Number(process.env.BENCH_SIGNALS ?? (quick ? 4 : 30));
 const isRoot = process.getuid?.() === 0;
 const work = mkdtempSync(join(tmpdir(), 'runsecrets-bench-watch-'));
 chmodSync(work, 0o755);
@@ -126,19 +129,31 @@ async function waitLine(watched, match) {
   return watched.out.lines.find((line) => match.test(line));
 }
 
-/** Steady RSS of an idle node and of the supervisor with `counts` secrets; MiB. */
-async function measureRss(counts) {
+/**
+ * Steady memory (RSS, PSS, anonymous; MiB, from /proc/PID/smaps_rollup) 1.5 s after
+ * start: an idle node; the supervisor over `counts` secrets; and, for what chokidar
+ * costs, an idle node watching the largest dir with fs.watch and with chokidar.
+ */
+async function measureMemory(counts) {
+  const rows = [];
+  const steady = async (name, started, ready) => {
+    await ready;
+    await settle(1500);
+    rows.push([name, memoryMiB(started.child.pid)]);
+    await started.stop();
+  };
   const idle = startProcess(node, ['-e', 'setInterval(() => {}, 1 << 30)'], env);
-  await settle(1500);
-  const rows = [['idle node (setInterval)', rssMiB(idle.child.pid)]];
-  await idle.stop();
+  await steady('idle node (setInterval)', idle, Promise.resolve());
   for (const count of counts) {
     const secrets = createSecretsDir(count);
     const watched = startProcess(node, [bundle, '--watch', '--log-level', 'info', '--dir', secrets.dir, '--', app], env);
-    await watched.err.next(/supervising/);
-    await settle(1500);
-    rows.push([`supervisor, ${count} secrets`, rssMiB(watched.child.pid)]);
-    await watched.stop();
+    await steady(`supervisor, ${count.toLocaleString('en-US')} secrets`, watched, watched.err.next(/supervising/));
+    if (count === counts.at(-1)) {
+      for (const mode of ['fs.watch', 'chokidar']) {
+        const probe = startProcess(node, [join(root, 'bench/lib/watcher-probe.mjs'), mode, secrets.dir], env);
+        await steady(`idle node + ${mode} on the ${count.toLocaleString('en-US')}-secret dir`, probe, probe.out.next(/^READY$/));
+      }
+    }
     secrets.remove();
   }
   return rows;
@@ -147,7 +162,7 @@ async function measureRss(counts) {
 const stats = (samples) => [quantile(samples, 0.5), quantile(samples, 0.9)].map((ms) => ms.toFixed(1));
 
 try {
-  console.log(`node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Linux ${release()}; ${rotations} rotations, ${signals} signals per case\n`);
+  console.log(`## Watch-mode run\n\n${machineLine()}; Node.js ${process.version}; ${rotations} rotations, ${signals} signals per case\n`);
   const rows = [
     ['restart, no --user (plain spawn)', await measureRestart([], 0o644)],
     ['reload (--reload-signal, template only)', await measureReload()],
@@ -157,20 +172,24 @@ try {
     rows.push(['restart, --user nobody, stays root (launcher)', await measureRestart(['--user', 'nobody'], 0o400, true)]);
   }
   rows.push(['baseline: spawn the app, read its start line', await measureSpawnFloor()]);
-  console.log('Kubernetes ..data swap → new app running / reload signal received, --wait 0 (ms)');
-  for (const [name, samples] of rows) console.log(`  ${name.padEnd(48)} median ${stats(samples)[0].padStart(6)}  p90 ${stats(samples)[1].padStart(6)}`);
+  console.log(table(['Kubernetes `..data` swap → new app running / reload signal received, `--wait 0`', 'median ms', 'p90 ms'], rows.map(([name, samples]) => [name, ...stats(samples)])));
   const { forwarded, direct } = await measureSignals();
-  console.log('\nSIGUSR2 → app prints `got USR2` (ms)');
-  console.log(`  ${'to runsecrets, forwarded'.padEnd(48)} median ${stats(forwarded)[0].padStart(6)}  p90 ${stats(forwarded)[1].padStart(6)}`);
-  console.log(`  ${'to the app directly (baseline)'.padEnd(48)} median ${stats(direct)[0].padStart(6)}  p90 ${stats(direct)[1].padStart(6)}`);
-  const rss = await measureRss([10, 100, 1000]);
-  console.log('\nSteady RSS, 1.5 s after start (MiB)');
-  for (const [name, mib] of rss) console.log(`  ${name.padEnd(48)} ${mib.toFixed(1).padStart(6)}  ${name.startsWith('idle') ? '' : `(+${(mib - rss[0][1]).toFixed(1)})`}`);
+  console.log('');
+  console.log(table(['SIGUSR2 → the app prints `got USR2`', 'median ms', 'p90 ms'], [['to runsecrets, forwarded', ...stats(forwarded)], ['to the app directly (baseline)', ...stats(direct)]]));
+  const memory = await measureMemory(quick ? [10] : [10, 100, 1000]);
+  const [, idleMemory] = memory[0];
+  const over = (value, base) => (value === undefined || base === undefined ? '—' : `${value - base >= 0 ? '+' : ''}${(value - base).toFixed(1)}`);
+  console.log('\nSteady memory 1.5 s after start (MiB, /proc/PID/smaps_rollup)\n');
+  console.log(table(['process', 'RSS', 'over idle', 'PSS', 'over idle', 'anonymous'], memory.map(([name, m]) => [name, m.rss.toFixed(1), over(m.rss, idleMemory.rss), m.pss?.toFixed(1) ?? '—', over(m.pss, idleMemory.pss), m.anon?.toFixed(1) ?? '—'])));
   const median = (samples) => quantile(samples, 0.5);
-  const worstRss = Math.max(...rss.slice(1).map(([, mib]) => mib)) - rss[0][1];
-  console.log(`\ngoals: reload ≤ ${GOALS.reload} ms: ${median(rows[1][1]) <= GOALS.reload ? 'met' : 'NOT met'}; ` +
-    `restart ≤ ${GOALS.restart} ms (+ app stop time, ~0 here): ${rows.filter(([name]) => name.startsWith('restart')).every(([, s]) => median(s) <= GOALS.restart) ? 'met' : 'NOT met'}; ` +
-    `RSS within ${GOALS.rss} MiB of idle node: ${worstRss <= GOALS.rss ? 'met' : 'NOT met'} (+${worstRss.toFixed(1)})`);
+  const supervisors = memory.filter(([name]) => name.startsWith('supervisor'));
+  const worst = Math.max(...supervisors.map(([, m]) => m.rss - idleMemory.rss));
+  const growth = supervisors.at(-1)[1].rss - supervisors[0][1].rss;
+  console.log(`\n### Goals (watch mode)\n`);
+  console.log(goalLine('reload, median ms', median(rows[1][1]), GOALS.reload, (v) => v.toFixed(1)));
+  console.log(goalLine('restart, worst case median ms (+ the app\'s stop time, ~0 here)', Math.max(...rows.filter(([name]) => name.startsWith('restart')).map(([, s]) => median(s))), GOALS.restart, (v) => v.toFixed(1)));
+  console.log(goalLine('supervisor RSS over idle node, worst of 10 / 100 / 1,000 secrets, MiB', worst, GOALS.rss, (v) => v.toFixed(1)));
+  console.log(`- flat as secrets grow: 1,000 secrets hold ${growth.toFixed(1)} MiB more than 10`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
