@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { stitchChunks } from './scripts/bundle-chunks.mjs';
+import { execModeFunctions } from './scripts/exec-mode-functions.mjs';
 
 const require = createRequire(import.meta.url);
 const builtins = new Set(builtinModules);
@@ -94,9 +95,12 @@ const lazySource = {
 // and one chunk per lazily imported module (plus chunks they share).
 const options = { bundle: true, platform: 'node', format: 'esm', target: 'node22', minifySyntax: true, legalComments: 'none', logLevel: 'warning' };
 const split = await build({ ...options, entryPoints: { entry: 'bin/runsecrets.ts' }, outdir: 'dist/chunks', splitting: true, write: false, metafile: true, plugins: [lazySource, lazyBuiltins] });
-// 2. One file again: exec mode's chunks as code, compiled with the script; the lazy ones
-// in comments, compiled on first import (scripts/bundle-chunks.mjs, eager-functions.mjs).
-const code = await stitchChunks(split, join(ROOT, 'dist/chunks/entry.js'), options);
+// 2. One file again: exec mode's chunks as code; the lazy ones in comments, compiled on
+// first import (scripts/bundle-chunks.mjs).
+const bundleWith = await stitchChunks(split, join(ROOT, 'dist/chunks/entry.js'), options);
+// 3. Compiled with the script: the functions a sample exec-mode run calls (scripts/exec-mode-functions.mjs).
+const called = execModeFunctions(bundleWith(() => true));
+const code = bundleWith((name) => called.has(name));
 // A non-ASCII character anywhere would make V8 hold and scan the whole script as UTF-16.
 if (/[^\x00-\x7f]/.test(code)) throw new Error('dist/runsecrets.mjs: a non-ASCII character crept in');
 // Every import() is of a chunk in the file, through the registry; a real one would look for a file next to it.

@@ -18,14 +18,17 @@ const REGISTRY = 'runsecrets:chunks';
 
 /**
  * `outputs`: esbuild's output files (write: false) and its metafile from a build with
- * `splitting: true`; `entry`: the entry chunk's path. Returns the single module's code.
+ * `splitting: true`; `entry`: the entry chunk's path. Returns a function giving the
+ * single module's code with the top-level functions `eager(name)` accepts compiled
+ * with the script (scripts/eager-functions.mjs).
  */
 export async function stitchChunks({ outputFiles, metafile }, entry, options) {
   const code = new Map(outputFiles.filter((file) => file.path.endsWith('.js')).map((file) => [file.path, file.text]));
   const staticChunks = staticClosure(metafile, entry);
   const lazyChunks = [...code.keys()].filter((path) => !staticChunks.has(path));
   const lazySources = Object.fromEntries(await Promise.all(lazyChunks.map(async (path) => [chunkId(path), await commonJsBody(code.get(path), path)])));
-  const { plugin, withRegistry } = stitchPlugin(code, staticChunks, lazySources);
+  const exportsOf = (path) => metafile.outputs[relativeOutput(metafile, path)]?.exports ?? [];
+  const { plugin, withRegistry } = stitchPlugin(code, staticChunks, lazySources, exportsOf);
   const result = await build({
     ...options,
     stdin: { contents: withRegistry(code.get(entry)), resolveDir: '/', sourcefile: 'entry.js' },
@@ -33,10 +36,10 @@ export async function stitchChunks({ outputFiles, metafile }, entry, options) {
     splitting: false,
     plugins: [plugin],
   });
-  // Exec mode's functions compiled with the script (scripts/eager-functions.mjs); then the
-  // lazy sources go in, after esbuild, which would turn strings into template literals.
-  const { code: eager } = eagerFunctions(result.outputFiles[0].text);
-  return eager.replace(SOURCES_PLACEHOLDER, () => sourcesLiteral(lazySources));
+  // The lazy sources go in after esbuild, which would turn strings into template literals,
+  // and after the eager rewrite, which must not see their functions.
+  const joined = result.outputFiles[0].text;
+  return (eager) => eagerFunctions(joined, eager).code.replace(SOURCES_PLACEHOLDER, () => sourcesLiteral(lazySources));
 }
 
 /** The chunks `entry` imports with import statements, transitively (not through import()); paths as in `code`. */
@@ -71,8 +74,8 @@ async function commonJsBody(text, path) {
  * for the lazy chunks to require(). (An import() left to esbuild would make it wrap the
  * registry and every static chunk it imports in lazy-initialisation functions.)
  */
-function stitchPlugin(code, staticChunks, lazySources) {
-  const idsOfStatic = [...staticChunks].map(chunkId).filter((id) => id !== './entry.js');
+function stitchPlugin(code, staticChunks, lazySources, exportsOf) {
+  const statics = [...staticChunks].filter((path) => chunkId(path) !== './entry.js').map((path) => ({ id: chunkId(path), names: exportsOf(path) }));
   const quoted = Object.keys(lazySources).map((id) => JSON.stringify(id).replaceAll('.', '\\.'));
   const lazyImport = new RegExp(`\\bimport\\((${quoted.join('|')})\\)`, 'g');
   const withRegistry = (text) => {
@@ -88,11 +91,12 @@ function stitchPlugin(code, staticChunks, lazySources) {
         const full = [...code.keys()].find((key) => chunkId(key) === path);
         if (full === undefined) return undefined;
         if (!staticChunks.has(full)) throw new Error(`${importer} imports lazy chunk ${path} statically`);
-        return { path: full, namespace: 'static-chunk' };
+        // By id, not by the build machine's path, which esbuild would print in the bundle.
+        return { path, namespace: 'static-chunk', pluginData: { full } };
       });
       b.onResolve({ filter: new RegExp(`^${REGISTRY}$`) }, () => ({ path: REGISTRY, namespace: 'registry' }));
-      b.onLoad({ filter: /.*/, namespace: 'static-chunk' }, ({ path }) => ({ contents: withRegistry(code.get(path)), loader: 'js' }));
-      b.onLoad({ filter: /.*/, namespace: 'registry' }, () => ({ contents: registrySource(idsOfStatic), loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'static-chunk' }, ({ pluginData }) => ({ contents: withRegistry(code.get(pluginData.full)), loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'registry' }, () => ({ contents: registrySource(statics), loader: 'js' }));
     },
   };
   return { plugin, withRegistry };
@@ -115,16 +119,23 @@ function sourcesLiteral(lazySources) {
   return `{\n${entries.join(',\n')}\n}`;
 }
 
-/** The registry module: static chunks' namespaces by id, lazy chunks' sources compiled once on first require. */
-function registrySource(idsOfStatic) {
+/**
+ * The registry module: static chunks' exports by id, lazy chunks' sources compiled once
+ * on first require. It imports the static chunks' exports by name and wraps them in
+ * getters only on a lazy chunk's first require: `import * as` would make esbuild build
+ * every static chunk's namespace object, a getter per export, at every start.
+ */
+function registrySource(statics) {
+  const local = (i, j) => `s${i}_${j}`;
+  const getters = (names, i) => `{ ${names.map((name, j) => `get ${name}() { return ${local(i, j)}; }`).join(', ')} }`;
   return [
-    ...idsOfStatic.map((id, i) => `import * as static${i} from ${JSON.stringify(id)};`),
+    ...statics.map(({ id, names }, i) => `import { ${names.map((name, j) => `${name} as ${local(i, j)}`).join(', ')} } from ${JSON.stringify(id)};`),
     `const sources = ${SOURCES_PLACEHOLDER};`,
     'let loaded;',
     '/** A chunk\'s exports; a lazy chunk is compiled and run the first time. */',
     'function requireChunk(id) {',
     // Filled on first use: at the registry's own evaluation a static chunk may not be yet.
-    `  loaded ??= new Map([${idsOfStatic.map((id, i) => `[${JSON.stringify(id)}, static${i}]`).join(', ')}]);`,
+    `  loaded ??= new Map([${statics.map(({ id, names }, i) => `[${JSON.stringify(id)}, ${getters(names, i)}]`).join(', ')}]);`,
     '  const known = loaded.get(id);',
     '  if (known !== undefined) return known;',
     '  const packed = sources[id];',

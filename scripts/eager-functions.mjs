@@ -20,8 +20,8 @@ import { Script } from 'node:vm';
 const START = /^(async )?function\*? ([\w$]+)\(/;
 const GETTER = /^\s+[\w$]+: \(\) => [\w$]+,?$/;
 
-/** Returns `code` with its top-level function declarations made eagerly compiled expressions, and how many. */
-export function eagerFunctions(code) {
+/** Returns `code` with the top-level function declarations `eager(name)` accepts made eagerly compiled expressions, and how many. */
+export function eagerFunctions(code, eager = () => true) {
   const lines = code.split('\n');
   const functions = findFunctions(lines);
   // esbuild's namespace objects (`name: () => name,` in an __export() call) only read a name when used.
@@ -29,6 +29,7 @@ export function eagerFunctions(code) {
   for (const { start, end } of functions) for (let i = start + 1; i < end; i += 1) topLevel[i] = false;
   let count = 0;
   for (const { start, end, name } of functions) {
+    if (!eager(name)) continue;
     const used = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`);
     if (lines.slice(0, start).some((line, i) => topLevel[i] && used.test(line))) continue;
     const text = lines.slice(start, end + 1).join('\n');
