@@ -85,14 +85,19 @@ function setupBaseline(cases) {
 
 function printGoals(nodes, setup, samples, counts) {
   const lines = ['### Goals'];
-  const ratioOf = (name, base) => (samples.has(name) ? paired(samples.get(name), samples.get(base))?.ratio.median : undefined);
-  const instrOf = (name, base) => (counts.has(name) && counts.has(base) ? ` [instructions ${ratio(counts.get(name) / counts.get(base))}]` : '');
+  const goal = (text, name, base, target) => {
+    const wall = paired(samples.get(name), samples.get(base))?.ratio;
+    const also = [];
+    if (haveCpuTime) also.push(`CPU ${ratio(paired(samples.get(name), samples.get(base), 'cpu')?.ratio.median)}`);
+    if (counts.has(name) && counts.has(base)) also.push(`instructions ${ratio(counts.get(name) / counts.get(base))}`);
+    return `${goalLine(text, wall?.median, target, ratio, wall)}${also.length > 0 ? ` [${also.join(', ')}]` : ''}`;
+  };
   for (const { major } of nodes) {
     const base = setup.names.base(major);
-    lines.push(`${goalLine(`Node ${major}: bundle, 100 secrets / node -e 0`, ratioOf(setup.names.bundle(major, 100), base), GOALS.bundle100)}${instrOf(setup.names.bundle(major, 100), base)}`);
-    lines.push(`${goalLine(`Node ${major}: bundle, 10 secrets / node -e 0`, ratioOf(setup.names.bundle(major, 10), base), GOALS.bundle10)}${instrOf(setup.names.bundle(major, 10), base)}`);
+    lines.push(goal(`Node ${major}: bundle, 100 secrets / node -e 0, wall`, setup.names.bundle(major, 100), base, GOALS.bundle100));
+    lines.push(goal(`Node ${major}: bundle, 10 secrets / node -e 0, wall`, setup.names.bundle(major, 10), base, GOALS.bundle10));
   }
-  if (setup.names.exe !== undefined) lines.push(goalLine('standalone executable, 100 secrets / node -e 0 (Node 24)', ratioOf(setup.names.exe, setup.names.base(24)), GOALS.exe));
+  if (setup.names.exe !== undefined) lines.push(goal('standalone executable, 100 secrets / node -e 0 (Node 24), wall', setup.names.exe, setup.names.base(24), GOALS.exe));
   console.log(`${lines.join('\n')}\n`);
 }
 

@@ -4,7 +4,8 @@
 //
 //   BENCH_ROTATIONS=15   rotations per latency case
 //   BENCH_SIGNALS=30     signals per forwarding case
-//   BENCH_QUICK=1        a smoke run: 3 rotations, 4 signals, memory at 10 secrets only
+//   BENCH_MEMORY_ROUNDS=3  idle-node / process pairs per memory row
+//   BENCH_QUICK=1        a smoke run: 3 rotations, 4 signals, memory at 10 secrets only, one pair
 
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ const bundle = join(root, 'dist/runsecrets.mjs');
 const node = process.execPath;
 const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
 const quick = process.env.BENCH_QUICK === '1';
+const memoryRounds = Number(process.env.BENCH_MEMORY_ROUNDS ?? (quick ? 1 : 3));
 const rotations = Number(process.env.BENCH_ROTATIONS ?? (quick ? 3 : 15));
 const signals = Number(process.env.BENCH_SIGNALS ?? (quick ? 4 : 30));
 const isRoot = process.getuid?.() === 0;
@@ -130,33 +132,59 @@ async function waitLine(watched, match) {
 }
 
 /**
- * Steady memory (RSS, PSS, anonymous; MiB, from /proc/PID/smaps_rollup) 1.5 s after
- * start: an idle node; the supervisor over `counts` secrets; and, for what chokidar
- * costs, an idle node watching the largest dir with fs.watch and with chokidar.
+ * Steady memory (MiB, from /proc/PID/smaps_rollup) 1.5 s after start, each process
+ * next to an idle node started with it and read at the same moment (the file-backed
+ * part of RSS, pages of the node binary, moves with what the page cache holds on a
+ * shared machine); the median of `memoryRounds` such pairs. Measured: the supervisor
+ * over `counts` secrets and, for what chokidar costs, a bundled probe watching the
+ * largest dir with one fs.watch and with chokidar under runsecrets' options.
  */
 async function measureMemory(counts) {
+  const probe = await bundleProbe();
   const rows = [];
-  const steady = async (name, started, ready) => {
-    await ready;
-    await settle(1500);
-    rows.push([name, memoryMiB(started.child.pid)]);
-    await started.stop();
-  };
-  const idle = startProcess(node, ['-e', 'setInterval(() => {}, 1 << 30)'], env);
-  await steady('idle node (setInterval)', idle, Promise.resolve());
   for (const count of counts) {
     const secrets = createSecretsDir(count);
-    const watched = startProcess(node, [bundle, '--watch', '--log-level', 'info', '--dir', secrets.dir, '--', app], env);
-    await steady(`supervisor, ${count.toLocaleString('en-US')} secrets`, watched, watched.err.next(/supervising/));
+    const label = count.toLocaleString('en-US');
+    rows.push([`supervisor, ${label} secrets`, await pairedMemory(() => {
+      const watched = startProcess(node, [bundle, '--watch', '--log-level', 'info', '--dir', secrets.dir, '--', app], env);
+      return [watched, watched.err.next(/supervising/)];
+    })]);
     if (count === counts.at(-1)) {
       for (const mode of ['fs.watch', 'chokidar']) {
-        const probe = startProcess(node, [join(root, 'bench/lib/watcher-probe.mjs'), mode, secrets.dir], env);
-        await steady(`idle node + ${mode} on the ${count.toLocaleString('en-US')}-secret dir`, probe, probe.out.next(/^READY$/));
+        rows.push([`idle node + ${mode} on the ${label}-secret dir (bundled)`, await pairedMemory(() => {
+          const started = startProcess(node, [probe, mode, secrets.dir], env);
+          return [started, started.out.next(/^READY$/)];
+        })]);
       }
     }
     secrets.remove();
   }
   return rows;
+}
+
+async function pairedMemory(start) {
+  const rounds = [];
+  for (let i = 0; i < memoryRounds; i += 1) {
+    const idle = startProcess(node, ['-e', 'setInterval(() => {}, 1 << 30)'], env);
+    const [measured, ready] = start();
+    await ready;
+    await settle(1500);
+    rounds.push({ idle: memoryMiB(idle.child.pid), own: memoryMiB(measured.child.pid) });
+    await Promise.all([idle.stop(), measured.stop()]);
+  }
+  const median = (pick) => quantile(rounds.map(pick), 0.5);
+  return {
+    rss: median((r) => r.own.rss), rssOver: median((r) => r.own.rss - r.idle.rss), pss: median((r) => r.own.pss), pssOver: median((r) => r.own.pss - r.idle.pss),
+    anon: median((r) => r.own.anon), anonOver: median((r) => r.own.anon - r.idle.anon), idleRss: median((r) => r.idle.rss),
+  };
+}
+
+/** bench/lib/watcher-probe.mjs bundled with chokidar into one file, loaded as the bundle loads its code. */
+async function bundleProbe() {
+  const { build } = await import('esbuild');
+  const outfile = join(work, 'watcher-probe.mjs');
+  await build({ entryPoints: [join(root, 'bench/lib/watcher-probe.mjs')], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  return outfile;
 }
 
 const stats = (samples) => [quantile(samples, 0.5), quantile(samples, 0.9)].map((ms) => ms.toFixed(1));
@@ -177,14 +205,16 @@ try {
   console.log('');
   console.log(table(['SIGUSR2 → the app prints `got USR2`', 'median ms', 'p90 ms'], [['to runsecrets, forwarded', ...stats(forwarded)], ['to the app directly (baseline)', ...stats(direct)]]));
   const memory = await measureMemory(quick ? [10] : [10, 100, 1000]);
-  const [, idleMemory] = memory[0];
-  const over = (value, base) => (value === undefined || base === undefined ? '—' : `${value - base >= 0 ? '+' : ''}${(value - base).toFixed(1)}`);
-  console.log('\nSteady memory 1.5 s after start (MiB, /proc/PID/smaps_rollup)\n');
-  console.log(table(['process', 'RSS', 'over idle', 'PSS', 'over idle', 'anonymous'], memory.map(([name, m]) => [name, m.rss.toFixed(1), over(m.rss, idleMemory.rss), m.pss?.toFixed(1) ?? '—', over(m.pss, idleMemory.pss), m.anon?.toFixed(1) ?? '—'])));
+  const signed = (value) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+  console.log(`\nSteady memory 1.5 s after start (MiB, /proc/PID/smaps_rollup; "over idle": against an idle node read at the same moment, median of ${memoryRounds})\n`);
+  console.log(table(['process', 'RSS', 'over idle', 'PSS', 'over idle', 'anonymous', 'over idle'], [
+    ['idle node (setInterval)', memory[0][1].idleRss.toFixed(1), '', '', '', '', ''],
+    ...memory.map(([name, m]) => [name, m.rss.toFixed(1), signed(m.rssOver), m.pss.toFixed(1), signed(m.pssOver), m.anon.toFixed(1), signed(m.anonOver)]),
+  ]));
   const median = (samples) => quantile(samples, 0.5);
   const supervisors = memory.filter(([name]) => name.startsWith('supervisor'));
-  const worst = Math.max(...supervisors.map(([, m]) => m.rss - idleMemory.rss));
-  const growth = supervisors.at(-1)[1].rss - supervisors[0][1].rss;
+  const worst = Math.max(...supervisors.map(([, m]) => m.rssOver));
+  const growth = supervisors.at(-1)[1].rssOver - supervisors[0][1].rssOver;
   console.log(`\n### Goals (watch mode)\n`);
   console.log(goalLine('reload, median ms', median(rows[1][1]), GOALS.reload, (v) => v.toFixed(1)));
   console.log(goalLine('restart, worst case median ms (+ the app\'s stop time, ~0 here)', Math.max(...rows.filter(([name]) => name.startsWith('restart')).map(([, s]) => median(s))), GOALS.restart, (v) => v.toFixed(1)));

@@ -29,10 +29,16 @@ export const signedMs = (value) => (value === undefined ? '—' : `${value >= 0 
 export const ratio = (value) => (value === undefined ? '—' : `${value.toFixed(2)}x`);
 export const millions = (value) => (value === undefined ? '—' : (value / 1e6).toFixed(1));
 
-/** `met` / `NOT met` for `value <= goal`, with the figure. */
-export function goalLine(text, value, goal, format = ratio) {
+/**
+ * `met` / `NOT met` for `value <= goal`, with the figure. With `spread` (the paired
+ * ratios' interquartile range), a goal inside it is `inconclusive`: on a busy host the
+ * median alone can land on either side of it.
+ */
+export function goalLine(text, value, goal, format = ratio, spread = undefined) {
   if (value === undefined) return `- ${text} ≤ ${format(goal)}: not measured`;
-  return `- ${text} ≤ ${format(goal)}: **${value <= goal ? 'met' : 'NOT met'}** (${format(value)})`;
+  const range = spread === undefined ? '' : `, IQR ${format(spread.p25)}…${format(spread.p75)}`;
+  const verdict = spread !== undefined && spread.p25 <= goal && goal < spread.p75 ? 'inconclusive' : value <= goal ? 'met' : 'NOT met';
+  return `- ${text} ≤ ${format(goal)}: **${verdict}** (${format(value)}${range})`;
 }
 
 /** Rss and Pss (kB → MiB) of `pid` from /proc/PID/smaps_rollup, or VmRSS alone where that file is missing. */
