@@ -18,14 +18,19 @@ export function stayLean(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
+let gc: ((options: object) => void) | undefined;
+
 /**
- * A last-resort full collection once the supervisor runs: what the start-up read and
- * mapped (every secret's buffers and strings, the first plan) is dead by then, but a
- * regular collection leaves the old-space pages it lived on resident; this one
- * compacts and returns them (BENCHMARKS.md, "Watch mode"). Call once, after the start.
+ * A last-resort full collection: after the start, what it read and mapped (every
+ * secret's buffers and strings, the first plan) is dead, and so is a rotation's re-read
+ * after it, but a regular collection leaves the pages they lived on resident; this one
+ * compacts and returns them (BENCHMARKS.md, "Watch mode"). A few milliseconds for the
+ * supervisor's small heap; call after the start and after each rotation.
  */
-export function releaseStartupGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (options: object) => void;
+export function releaseGarbage(): void {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as (options: object) => void;
+  }
   gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }

@@ -14,7 +14,7 @@ import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
 import { watchFiles } from './file-watcher.js';
 import { createQuiescence } from './quiescence.js';
-import { releaseStartupGarbage } from './resident.js';
+import { releaseGarbage } from './resident.js';
 import { createRotator, type Reading } from './rotation.js';
 import { startLine, watchPlan } from './start-line.js';
 import { takeUser } from './take-user.js';
@@ -63,14 +63,15 @@ export async function runWatch(run: WatchRun): Promise<number> {
     now: () => Number(process.hrtime.bigint()) / 1e6,
     log,
   });
-  const quiet = createQuiescence(config.wait, () => void rotator.run());
+  // Each rotation re-reads every source: its garbage goes back as the start's does.
+  const quiet = createQuiescence(config.wait, () => void rotator.run().then(releaseGarbage));
   const watcher = await watchFiles(plan.roots, { poll: config.poll }, (event, path) => {
     log.debug(`${event} ${path}`);
     quiet.poke();
   }, log);
   if (!supervisor.ending) log.info(startLine(first.path, supervisor.pid, run.credentials, run.variableCount, plan.roots.length), { command: first.path, pid: supervisor.pid, watched: plan.roots.length });
   // What the start allocated is dead now; give its pages back before settling in.
-  releaseStartupGarbage();
+  releaseGarbage();
   // Whatever changed between the first read and the watcher being ready is caught up now.
   quiet.poke();
   // 5. Until the command is gone for good.
