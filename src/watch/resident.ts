@@ -27,19 +27,29 @@ export function stayLean(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-let gc: ((options: object) => void) | undefined;
+let collect: (() => void) | null | undefined;
 
 /**
  * A last-resort full collection: after the start, what it read and mapped (every
  * secret's buffers and strings, the first plan) is dead, and so is a rotation's re-read
  * after it, but a regular collection leaves the pages they lived on resident; this one
  * compacts and returns them (BENCHMARKS.md, "Watch mode"). A few milliseconds for the
- * supervisor's small heap; call after the start and after each rotation.
+ * supervisor's small heap; call after the start and after each rotation. Bun has its own
+ * (Bun.gc); a runtime with neither is left to collect as it does.
  */
 export function releaseGarbage(): void {
-  if (gc === undefined) {
+  collect ??= findCollector();
+  collect?.();
+}
+
+function findCollector(): (() => void) | null {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  if (bun !== undefined) return () => bun.gc(true);
+  try {
     setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as (options: object) => void;
+    const gc = runInNewContext('gc') as (options: object) => void;
+    return () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  } catch {
+    return null;
   }
-  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
