@@ -33,33 +33,46 @@ export class InsideReader {
 
   /** Reads `relative` (at most `limit` bytes). Throws FsError, EscapeError, NotRegularError, TooLargeError. */
   read(relative: string, limit: number): Buffer {
-    const rest = parts(relative);
+    // The common case, an entry directly inside: one open, and a plain file is done.
+    const simple = !relative.includes('/') && relative !== '..' && relative !== '.' && relative !== '';
+    const first = simple ? this.#fileOrLink(this.#root, relative, limit) : undefined;
+    if (Buffer.isBuffer(first)) return first;
+    const rest = first === undefined ? parts(relative) : [relative];
     const stack: { key: string; dir: Dir }[] = [{ key: '', dir: this.#root }];
-    let links = 0;
-    const at = (): string => join(stack.at(-1)?.dir.path ?? '/', rest[0] ?? '');
-    while (rest.length > 0) {
+    let found = first;
+    for (let links = 0; ; ) {
+      if (found !== undefined) {
+        if ((links += 1) > MAX_LINKS) throw new FsError(join(stack.at(-1)?.dir.path ?? '/', rest[0] ?? ''), 'too many levels of symbolic links (ELOOP)');
+        this.#follow(found, rest, stack);
+      }
+      if (rest.length === 0) throw new FsError(this.#root.path, 'is a directory, not a regular file');
       const name = rest[0] as string;
       const top = stack.at(-1) as { key: string; dir: Dir };
       if (name === '..') {
         if (stack.length === 1) throw new EscapeError(join(this.#root.path, relative), `${this.#root.path}/..`, this.#root.path);
         stack.pop();
         rest.shift();
+        found = undefined;
         continue;
       }
-      const link = rest.length === 1 ? this.#fileOrLink(top.dir, name, limit) : this.#dirOrLink(top, name, stack);
-      if (Buffer.isBuffer(link)) return link;
-      rest.shift();
-      if (link === undefined) continue;
-      if ((links += 1) > MAX_LINKS) throw new FsError(at(), 'too many levels of symbolic links (ELOOP)');
-      if (link.startsWith('/')) {
-        if (link !== this.#root.path && !link.startsWith(`${this.#root.path}/`)) throw new EscapeError(join(top.dir.path, name), link, this.#root.path);
-        stack.splice(1);
-        rest.unshift(...parts(link.slice(this.#root.path.length)));
-      } else {
-        rest.unshift(...parts(link));
-      }
+      const step = rest.length === 1 ? this.#fileOrLink(top.dir, name, limit) : this.#dirOrLink(top, name, stack);
+      if (Buffer.isBuffer(step)) return step;
+      found = step;
+      if (found === undefined) rest.shift();
     }
-    throw new FsError(this.#root.path, 'is a directory, not a regular file');
+  }
+
+  /** Puts symlink `link` (found at rest[0], below the top of `stack`) in place of that name; refuses one that leaves the dir. */
+  #follow(link: string, rest: string[], stack: { key: string; dir: Dir }[]): void {
+    const at = join(stack.at(-1)?.dir.path ?? '/', rest[0] ?? '');
+    rest.shift();
+    if (!link.startsWith('/')) {
+      rest.unshift(...parts(link));
+      return;
+    }
+    if (link !== this.#root.path && !link.startsWith(`${this.#root.path}/`)) throw new EscapeError(at, link, this.#root.path);
+    stack.splice(1);
+    rest.unshift(...parts(link.slice(this.#root.path.length)));
   }
 
   /** The file's bytes, or the symlink's text. An entry that turns from a link back into a file meanwhile is read again. */
