@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { SWITCHABLE_USER } from '../helpers/requirements.js';
 
 const sha8 = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
 const VALUES = { db: 'Check-LEAK-db-0c1d', api: 'Check-LEAK-api-55e0', dotenv: 'Check-LEAK-dotenv-a9' };
@@ -20,14 +21,15 @@ function fixture() {
 describe('--check', () => {
   it('prints every variable with source, length and fingerprint, the user and the resolved command', async () => {
     const { dir, envFile } = fixture();
-    const result = await runCli(['--check', '--dir', dir, '--env-file', envFile, '--user', 'nobody', '--', 'sh', '-c', 'exit 0']);
+    const result = await runCli(['--check', '--dir', dir, '--env-file', envFile, '--user', SWITCHABLE_USER.spec, '--', 'sh', '-c', 'exit 0']);
     expect(result.exitCode).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^runsecrets check: ok$/m);
     expect(out).toMatch(/^mode: exec$/m);
     expect(out).toMatch(/^command: sh -c exit 0 -> \/(usr\/)?bin\/sh$/m);
-    expect(out).toMatch(/^user: nobody uid=65534 gid=65534 groups=\(none\)$/m);
-    expect(out).toMatch(/^HOME: \/nonexistent$/m);
+    const { name, uid, gid, home } = SWITCHABLE_USER;
+    expect(out.split('\n')).toContain(`user: ${name} uid=${uid} gid=${gid} groups=(none)`);
+    expect(out.split('\n')).toContain(`HOME: ${home}`);
     expect(out).toMatch(new RegExp(`DB_PASSWORD +file +${dir}/db-password +${VALUES.db.length} bytes +sha256:${sha8(VALUES.db)}`));
     expect(out).toMatch(new RegExp(`API_KEY +file .* sha256:${sha8(VALUES.api)}`));
     expect(out).toMatch(new RegExp(`MODE +dotenv +${dir}/app.env +${VALUES.dotenv.length} bytes`));

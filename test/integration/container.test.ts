@@ -5,14 +5,14 @@
 // image's non-root user and exec'ing the app as tini's child. The legacy-app image has
 // no Node.js: every node of this machine is hidden from it.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { copies, parseDockerfile, runtimeOf, startSandbox, type Sandbox, type Stage } from '../helpers/container.js';
-import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
+import { EXE, EXE_NEED } from '../helpers/packaged.js';
 import { allProcesses, waitForLine } from '../helpers/processes.js';
+import { AS_ROOT, needs, requires, skipUnless, TINI, UNSHARE } from '../helpers/requirements.js';
 
 const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile.example'), 'utf8'));
 const stage = (name: string): Stage => stages.find((s) => s.name === name) ?? expect.fail(`Dockerfile.example has no stage ${name}`);
@@ -24,10 +24,10 @@ describe('Dockerfile.example', () => {
     expect(stage('build').instructions).toContainEqual({ keyword: 'RUN', args: 'npm run build:exe' });
   });
 
-  it.for(stages.map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, { skip }) => {
+  it.for(stages.map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, context) => {
     const sources = copies(stages, stage(name), ROOT).map((copy) => copy.source);
     expect(sources.length).toBeGreaterThan(0);
-    if (sources.includes(EXE_SOURCE) && EXE_SKIP !== undefined) skip(EXE_SKIP);
+    if (sources.includes(EXE_SOURCE)) skipUnless(context, EXE_NEED);
     expect(sources.filter((source) => !existsSync(source))).toEqual([]);
   });
 
@@ -40,9 +40,8 @@ describe('Dockerfile.example', () => {
   });
 });
 
-const IS_ROOT = process.getuid?.() === 0;
-const missing = ['unshare', 'chroot', 'tini'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0);
-const SANDBOX_SKIP = !IS_ROOT ? 'needs root (mount and PID namespaces, chroot)' : missing.length > 0 ? `needs ${missing.join(', ')} (apt-get install util-linux coreutils tini)` : undefined;
+/** The sandbox: root for mount and PID namespaces and chroot; unshare, chroot, and tini as PID 1. */
+const SANDBOX = [AS_ROOT, UNSHARE, needs('chroot', 'apt-get install coreutils'), TINI];
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const SECRETS = { db_password: 'pw-$"\'\\ 123\n', 'api-key': 'k-0123456789abcdef\n' };
 /** This machine's nodes under /usr, which the images do not have (node-app's is /usr/local/bin/node). */
@@ -74,7 +73,7 @@ const legacyApp = (cmd?: string[]): Sandbox => imageSandbox('legacy-app', { pass
 /** Prints where the app runs: its PID, its parent, PID 1, its uid, whether node is on PATH. */
 const WHERE = 'echo "pid $$ ppid $(cut -d" " -f4 /proc/$$/stat) pid1 $(cat /proc/1/comm) uid $(id -u) node $(command -v node || echo none)"';
 
-describe.skipIf(SANDBOX_SKIP !== undefined)(`the images' runtime path in a container-like sandbox (skipped: ${SANDBOX_SKIP ?? 'no'})`, () => {
+describe("the images' runtime path in a container-like sandbox (needs root: mount and PID namespaces, chroot)", requires(...SANDBOX), () => {
   it('node-app runs its CMD, the sample app, as node with the mapped secret and no RUNSECRETS_* variable', async () => {
     const result = await startSandbox(nodeApp());
     expect(result.stderr).not.toMatch(/error/);
@@ -90,9 +89,7 @@ describe.skipIf(SANDBOX_SKIP !== undefined)(`the images' runtime path in a conta
     expect(result.stdout).toMatch(/^pid (\d+) ppid 1 pid1 tini uid 1000 node \/usr\/local\/bin\/node$/);
   });
 
-  describe.skipIf(EXE_SKIP !== undefined)(`legacy-app, with ${EXE} (skipped: ${EXE_SKIP ?? 'no'})`, () => {
-    it('is built from the current bundle', () => expect(EXE_PROBLEM).toBeUndefined());
-
+  describe(`legacy-app, with ${EXE}`, requires(EXE_NEED), () => {
     it('creates the user runsecrets switches to as the test does', () => {
       expect(stage('legacy-app').instructions.find((i) => i.keyword === 'RUN')?.args).toMatch(/useradd --system --uid 10001 --gid app .* app$/);
     });

@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
 import { kubernetesDir, kubernetesUpdate, tempDir } from '../helpers/fixtures.js';
+import { AS_ROOT, requires, TINI, USERADD } from '../helpers/requirements.js';
 import { killWatch, startWatch } from '../helpers/watch.js';
-
-const IS_ROOT = process.getuid?.() === 0;
 
 interface Service {
   environment: Record<string, string>;
@@ -34,21 +33,22 @@ function readExample(path: string): ComposeFile {
 function useAccount(name: string): { home: string; uid: () => number } {
   let created = false;
   let uid = -1;
+  const admin = { env: baseEnv(), extendEnv: false } as const;
   beforeAll(async () => {
-    const exists = await execa('id', ['-u', name], { reject: false });
+    const exists = await execa('id', ['-u', name], { ...admin, reject: false });
     if (exists.exitCode !== 0) {
-      await execa('useradd', ['--no-create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/sh', '--user-group', name]);
+      await execa('useradd', ['--no-create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/sh', '--user-group', name], admin);
       created = true;
     }
-    uid = Number((await execa('id', ['-u', name])).stdout);
+    uid = Number((await execa('id', ['-u', name], admin)).stdout);
   });
   afterAll(async () => {
-    if (created) await execa('userdel', [name], { reject: false });
+    if (created) await execa('userdel', [name], { ...admin, reject: false });
   });
   return { home: `/home/${name}`, uid: () => uid };
 }
 
-describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets (needs root: switches to the node user)', () => {
+describe('examples/compose: local development with file secrets (needs root: switches to the node user)', requires(AS_ROOT, USERADD), () => {
   const compose = readExample('examples/compose/compose.yaml');
   const service = compose.services.app as Service;
   const account = useAccount(service.environment.RUNSECRETS_USER as string);
@@ -84,7 +84,7 @@ describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets
   });
 });
 
-describe.skipIf(!IS_ROOT)('examples/swarm: external secrets on a tmpfs, root-owned 0444 (needs root)', () => {
+describe('examples/swarm: external secrets on a tmpfs, root-owned 0444 (needs root)', requires(AS_ROOT, USERADD), () => {
   const stack = readExample('examples/swarm/stack.yaml');
   const service = stack.services.api as Service;
   const account = useAccount(service.environment.RUNSECRETS_USER as string);
@@ -139,7 +139,7 @@ interface KubernetesDocument {
   };
 }
 
-describe.skipIf(!IS_ROOT)('examples/kubernetes: Secret volume → rendered config → reload signal (needs root: switches to the node user)', () => {
+describe('examples/kubernetes: Secret volume → rendered config → reload signal (needs root: switches to the node user; tini in front)', requires(AS_ROOT, USERADD, TINI), () => {
   // Kubernetes reads manifests as YAML 1.1, where `defaultMode: 0400` is octal.
   const documents = parseAllDocuments(readFileSync(join(ROOT, 'examples/kubernetes/deployment.yaml'), 'utf8'), { version: '1.1' }).map((doc) => doc.toJS() as KubernetesDocument);
   const secret = documents.find((doc) => doc.kind === 'Secret')?.stringData as Record<string, string>;

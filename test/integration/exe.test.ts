@@ -7,16 +7,15 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { baseEnv, ROOT, runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
-import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
+import { EXE, EXE_NEED } from '../helpers/packaged.js';
+import { requires } from '../helpers/requirements.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-describe.skipIf(EXE_SKIP !== undefined)(`the standalone executable ${EXE} (skipped: ${EXE_SKIP ?? 'no'})`, () => {
-  beforeAll(() => expect(EXE_PROBLEM).toBeUndefined());
-
+describe(`the standalone executable ${EXE}`, requires(EXE_NEED), () => {
   it('runs with an empty environment', async () => {
     expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION}` });
   });

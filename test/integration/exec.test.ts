@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, NEEDS_SCRIPT, STANDALONE, baseEnv, cliCommand, runCli, type CliResult } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { allProcesses, nodeWithoutExecve, procInfo, waitForLine } from '../helpers/processes.js';
+import { notApplicable, requires, skipNotApplicable } from '../helpers/requirements.js';
 
 /** Prints its PID, announces readiness, and waits for a line on stdin. */
 const WAIT_ON_STDIN = 'echo "$$"; echo READY; read line; echo bye';
@@ -135,7 +136,7 @@ describe('127: command not found on the child\'s PATH', () => {
 
 describe('126: found but cannot be executed, as one line (not a Node.js abort, 134)', () => {
   const dir = tempDir();
-  const cases: [string, () => string | { skip: string }][] = [
+  const cases: [string, () => string | { notApplicable: string }][] = [
     ['a file without execute permission (0644)', () => script(dir, 'no-x', '#!/bin/sh\necho hi\n', 0o644)],
     ['a directory given with a slash', () => {
       mkdirSync(join(dir, 'a-dir'));
@@ -146,9 +147,9 @@ describe('126: found but cannot be executed, as one line (not a Node.js abort, 1
     ['an ELF binary whose loader (PT_INTERP) is missing', () => missingLoaderElf(dir)],
   ];
 
-  it.for(cases)('%s', async ([, make], { skip }) => {
+  it.for(cases)('%s', async ([, make], context) => {
     const command = make();
-    if (typeof command !== 'string') return skip(command.skip);
+    if (typeof command !== 'string') return skipNotApplicable(context, command.notApplicable);
     expectOneErrorLine(await runCli(['--dir', tempDir(), command]), 126);
   });
 
@@ -177,13 +178,13 @@ describe('126: found but cannot be executed, as one line (not a Node.js abort, 1
 });
 
 /** A copy of /bin/true whose ELF interpreter path is patched, same length, to a missing one. */
-function missingLoaderElf(dir: string): string | { skip: string } {
+function missingLoaderElf(dir: string): string | { notApplicable: string } {
   const loader = '/lib64/ld-linux-x86-64.so.2';
   const missing = loader.replace('/lib64/', '/nope6/');
   const elf = readFileSync('/bin/true');
   const at = elf.indexOf(loader);
-  if (process.arch !== 'x64' || at === -1) return { skip: `needs an x86-64 glibc /bin/true with loader ${loader} (arch ${process.arch})` };
-  if (existsSync(missing)) return { skip: `${missing} exists on this machine` };
+  if (process.arch !== 'x64' || at === -1) return { notApplicable: `the ELF test patches an x86-64 glibc /bin/true with loader ${loader} (arch ${process.arch})` };
+  if (existsSync(missing)) return { notApplicable: `the ELF test needs ${missing} not to exist` };
   elf.write(missing, at, 'latin1');
   const path = join(dir, 'bad-loader');
   writeFileSync(path, elf);
@@ -191,12 +192,12 @@ function missingLoaderElf(dir: string): string | { skip: string } {
   return path;
 }
 
-describe('without process.execve (Node.js < 22.15): supervised fallback', () => {
-  const old = nodeWithoutExecve();
-  const oldNode = (skip: (note: string) => never): string => (STANDALONE ? skip(NEEDS_SCRIPT) : 'reason' in old ? skip(old.reason) : old.node);
+const old = nodeWithoutExecve();
 
-  it('says so at debug level and passes the exit code through (negative control: Node with execve)', async ({ skip }) => {
-    const node = oldNode(skip);
+describe('without process.execve (Node.js < 22.15): supervised fallback', STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires('need' in old ? old.need : undefined), () => {
+  const node = 'node' in old ? old.node : 'no-node-without-execve';
+
+  it('says so at debug level and passes the exit code through (negative control: Node with execve)', async () => {
     const args = ['--log-level', 'debug', '--dir', tempDir(), 'sh', '-c', 'exit 42'];
     const fallback = await runCli(args, { node });
     expect(fallback.exitCode).toBe(42);
@@ -206,14 +207,13 @@ describe('without process.execve (Node.js < 22.15): supervised fallback', () => 
     expect(exec.stderr).not.toMatch(/process\.execve is not available/);
   });
 
-  it('gives 128+N when the child dies of signal N', async ({ skip }) => {
-    const result = await runCli(['--dir', tempDir(), 'sh', '-c', 'kill -TERM $$'], { node: oldNode(skip) });
+  it('gives 128+N when the child dies of signal N', async () => {
+    const result = await runCli(['--dir', tempDir(), 'sh', '-c', 'kill -TERM $$'], { node });
     expect(result.exitCode).toBe(143);
     expect(result.signal).toBeUndefined();
   });
 
-  it('is the negative control for the PID test: another PID, a node parent, a child process', async ({ skip }) => {
-    const node = oldNode(skip);
+  it('is the negative control for the PID test: another PID, a node parent, a child process', async () => {
     const { sub, pid, childPid } = await startWaiting(node, tempDir());
     expect(childPid).not.toBe(pid);
     expect(procInfo(pid)?.exe).toBe(realpathSync(node));
@@ -222,9 +222,9 @@ describe('without process.execve (Node.js < 22.15): supervised fallback', () => 
     expect((await sub).exitCode).toBe(0);
   });
 
-  it.for(['TERM', 'USR1', 'HUP'])('forwards SIG%s to the child', async (name, { skip }) => {
+  it.for(['TERM', 'USR1', 'HUP'])('forwards SIG%s to the child', async (name) => {
     const trap = `trap 'echo got ${name}; exit 0' ${name}; echo READY; ${WAIT_FOR_SIGNAL}`;
-    const sub = execa(oldNode(skip), [CLI, '--dir', tempDir(), 'sh', '-c', trap], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    const sub = execa(node, [CLI, '--dir', tempDir(), 'sh', '-c', trap], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     await waitForLine(sub.stdout, 'READY');
     sub.kill(`SIG${name}` as NodeJS.Signals);
     const result = await sub;
@@ -233,9 +233,9 @@ describe('without process.execve (Node.js < 22.15): supervised fallback', () => 
     expect(result.signal).toBeUndefined();
   });
 
-  it('negative control: a child without the trap dies of the forwarded SIGTERM → 143', async ({ skip }) => {
+  it('negative control: a child without the trap dies of the forwarded SIGTERM → 143', async () => {
     const body = `echo READY; ${WAIT_FOR_SIGNAL}`;
-    const sub = execa(oldNode(skip), [CLI, '--dir', tempDir(), 'sh', '-c', body], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    const sub = execa(node, [CLI, '--dir', tempDir(), 'sh', '-c', body], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     await waitForLine(sub.stdout, 'READY');
     sub.kill('SIGTERM');
     const result = await sub;

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { kubernetesDir, secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { AS_ROOT, notApplicable, requires, SETPRIV } from '../helpers/requirements.js';
 
 /** A child that prints exactly the environment it received, as JSON. */
 const PRINT_ENV = [process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.env))'];
@@ -135,8 +136,7 @@ describe('precedence: inherited < --env-file < secrets, except that inherited be
 });
 
 describe('secret dirs', () => {
-  it('a missing default /run/secrets is fine', async ({ skip }) => {
-    if (existsSync('/run/secrets')) return skip('/run/secrets exists on this machine');
+  it('a missing default /run/secrets is fine', notApplicable(existsSync('/run/secrets') ? 'the default-dir test needs no /run/secrets on this machine' : undefined), async () => {
     const { env } = await childEnv([]);
     expect(env).toEqual(baseEnv());
   });
@@ -161,8 +161,7 @@ describe('secret dirs', () => {
     expect(env).not.toHaveProperty('APP_ENV');
   });
 
-  it('an unreadable secret stops the run, naming it (run as nobody)', async ({ skip }) => {
-    if (process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) return skip('needs root and setpriv to run as nobody');
+  it('an unreadable secret stops the run, naming it (run as nobody; needs root)', requires(AS_ROOT, SETPRIV), async () => {
     const dir = secretsDir({ locked: 'x', open: 'y' });
     const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
     const marker = join(tempDir(), 'started');

@@ -6,9 +6,10 @@ import { execa } from 'execa';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
+import { baseEnv, cliCommand, NEEDS_SCRIPT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
 import { allProcesses, descendants, LineLog, procInfo } from '../helpers/processes.js';
+import { AS_ROOT, needs, notApplicable, requires, UNSHARE } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
 
 const running: Watched[] = [];
@@ -57,7 +58,7 @@ describe('signals reach the app', () => {
     expect(result.signal).toBeUndefined();
   });
 
-  it.skipIf(process.getuid?.() !== 0)('with no /run/secrets at start it supervises, passes the code on, and picks the dir up when it appears (needs root: a tmpfs over /run)', async () => {
+  it('with no /run/secrets at start it supervises, passes the code on, and picks the dir up when it appears (needs root: a tmpfs over /run)', requires(AS_ROOT, UNSHARE), async () => {
     // unshare without --fork execs: runsecrets keeps the PID, and /proc/PID/root is its view.
     const hideRun = ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh'];
     const watched = await watch(['--wait', '50ms', '--prefix', 'T_', appScript()], { prefix: hideRun });
@@ -98,7 +99,7 @@ describe('signals reach the app', () => {
   });
 });
 
-describe.skipIf(process.getuid?.() !== 0 || STANDALONE)('as PID 1 (unshare --pid --fork --mount-proc; needs root)', () => {
+describe('as PID 1 (unshare --pid --fork --mount-proc; needs root)', STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires(AS_ROOT, UNSHARE), () => {
   const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
 
   it('warns once about reaping, forwards SIGTERM and exits with the app', async () => {
@@ -128,7 +129,7 @@ describe.skipIf(process.getuid?.() !== 0 || STANDALONE)('as PID 1 (unshare --pid
   });
 });
 
-describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` does)', () => {
+describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` does)', requires(needs('script', 'apt-get install bsdutils')), () => {
   // The app counts its SIGINTs; SIGUSR2 makes it print the count.
   const APP = "let n = 0; process.on('SIGINT', () => console.log(`got INT ${++n}`)); process.on('SIGUSR2', () => console.log(`INT count ${n}`)); process.on('SIGTERM', () => process.exit(0)); console.log('READY'); setInterval(() => {}, 1000);";
   const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
@@ -185,7 +186,7 @@ describe('the app starts with default signal dispositions, as under gosu', () =>
     expect(watched.out.lines[0]).toBe(NONE);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('through the launcher of a supervisor that stays root (needs root)', async () => {
+  it('through the launcher of a supervisor that stays root (needs root)', requires(AS_ROOT), async () => {
     const dir = secretsDir({ db: 'x\n' });
     chmodSync(join(dir, 'db'), 0o400);
     const watched = await watch(['--user', 'nobody', '--dir', dir, 'sh', '-c', SIGIGN]);

@@ -12,6 +12,7 @@ import { applyOwner } from '../../../src/templates/make-dirs.js';
 import { identifyDirs, pinDir } from '../../../src/templates/pinned-dir.js';
 import { writeFileAtomically } from '../../../src/templates/write-file.js';
 import { tempDir } from '../../helpers/fixtures.js';
+import { AS_ROOT, requires } from '../../helpers/requirements.js';
 
 const quiet = createLogger('silent', 'text', () => {});
 const file = (destination: string, text: string) => ({ source: '/t/app.conf.tmpl', destination, content: Buffer.from(text) });
@@ -100,7 +101,7 @@ describe('applyOwner (a directory just made)', () => {
     expect(statSync(precious).mode & 0o7777).toBe(0o640);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('refuses a directory this process does not own: not the one it just made (needs root)', async () => {
+  it('refuses a directory this process does not own: not the one it just made (needs root)', requires(AS_ROOT), async () => {
     const dir = join(tempDir(), 'new');
     mkdirSync(dir, { mode: 0o755 });
     chownSync(dir, 54321, 54321);
