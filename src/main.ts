@@ -6,10 +6,11 @@ import { resolveConfig, type Config } from './cli/config.js';
 import { helpText } from './cli/help.js';
 import { RunsecretsError, usageError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { countVariables } from './mapping/build-env.js';
 import { prepare, type Prepared } from './prepare.js';
 import type { Caller } from './privileges/resolve-user.js';
 import { switchUser } from './privileges/switch-user.js';
-import { execCommand } from './process/exec.js';
+import { execCommand, execFallback } from './process/exec.js';
 import { LAUNCHER_ARGUMENT } from './process/launcher-argument.js';
 import { accessExecutable, modeBitsExecutable, resolveCommand } from './process/resolve-command.js';
 import { VERSION } from './version.js';
@@ -99,9 +100,13 @@ async function watch(config: Config, env: Readonly<Record<string, string | undef
   return watchCommand(config, prepared, (quiet) => prepare(config, env, io.caller, quiet), io, log);
 }
 
+/** The one info line of exec mode; on a runtime without process.execve it says that the command is supervised instead. */
 async function logStart(log: Logger, path: string, prepared: Prepared): Promise<void> {
   const user = prepared.credentials === undefined ? '' : ` as ${prepared.credentials.name ?? prepared.credentials.uid} (${prepared.credentials.uid}:${prepared.credentials.gid})`;
-  log.info(`exec ${path}${user} with ${prepared.variables.length} variable(s) from secrets`, { command: path, variables: prepared.variables.length });
+  const fallback = execFallback();
+  const how = fallback === undefined ? 'exec' : 'supervising';
+  const why = fallback === undefined ? '' : ` (exec mode falls back to supervising: ${fallback})`;
+  log.info(`${how} ${path}${user} with ${countVariables(prepared.variables)}${why}`, { command: path, variables: prepared.variables.length, ...(fallback === undefined ? {} : { supervised: true }) });
   if (!log.enabled('debug')) return;
   const { fingerprint } = await import('./mapping/fingerprint.js');
   for (const v of prepared.variables) {

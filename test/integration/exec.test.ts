@@ -56,6 +56,13 @@ describe('exec mode replaces runsecrets with the command', () => {
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets$/)]);
   });
 
+  it('counts --env-file values apart from the variables made from secrets', async () => {
+    const envFile = join(writeFiles(tempDir(), { 'dev.env': 'PORT=8080\nLOG_LEVEL=debug\n' }), 'dev.env');
+    const result = await runCli(['--dir', secretsDir({ 'db-password': 'pw' }), '--env-file', envFile, 'true']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets and 2 from --env-file$/)]);
+  });
+
   it('keeps the PID, and nothing of runsecrets remains while the command runs', async () => {
     const dir = secretsDir({ 'db-password': 'pw' });
     const { sub, pid, childPid } = await startWaiting(process.execPath, dir);
@@ -197,14 +204,16 @@ const old = nodeWithoutExecve();
 describe('without process.execve (Node.js < 22.15): supervised fallback', STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires('need' in old ? old.need : undefined), () => {
   const node = 'node' in old ? old.node : 'no-node-without-execve';
 
-  it('says so at debug level and passes the exit code through (negative control: Node with execve)', async () => {
-    const args = ['--log-level', 'debug', '--dir', tempDir(), 'sh', '-c', 'exit 42'];
+  it('says so in the start line at the default level and passes the exit code through (negative control: Node with execve)', async () => {
+    const args = ['--dir', secretsDir({ db: 'x' }), 'sh', '-c', 'exit 42'];
     const fallback = await runCli(args, { node });
     expect(fallback.exitCode).toBe(42);
-    expect(fallback.stderr).toMatch(/^runsecrets: debug: process\.execve is not available/m);
+    expect(fallback.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^runsecrets: supervising \/\S+\/sh with 1 variable\(s\) from secrets \(exec mode falls back to supervising: Node\.js v\d+\.\d+\.\d+ has no process\.execve; use Node\.js 22\.15 or later\)$/),
+    ]);
     const exec = await runCli(args);
     expect(exec.exitCode).toBe(42);
-    expect(exec.stderr).not.toMatch(/process\.execve is not available/);
+    expect(exec.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/sh with 1 variable\(s\) from secrets$/)]);
   });
 
   it('gives 128+N when the child dies of signal N', async () => {

@@ -269,12 +269,15 @@ describe('NAME_FILE', () => {
     expect(env.DB_PASSWORD).toBe('from-file');
   });
 
-  it('a NAME_FILE outside the secrets dirs is left alone, with one info line; --file-env any reads it', async () => {
+  it('a NAME_FILE outside the secrets dirs is left alone, said by --check and at debug only; --file-env any reads it', async () => {
     const env = baseEnv({ LOG_FILE: outside, SSL_CERT_FILE: outside });
     const kept = await childEnv(['--dir', dir], env);
     expect(kept.env.LOG_FILE).toBe(outside);
     expect(kept.env).not.toHaveProperty('LOG');
-    expect(kept.stderr.split('\n').filter((line) => line.includes('--file-env any'))).toEqual([expect.stringMatching(/^runsecrets: .*LOG_FILE, SSL_CERT_FILE/)]);
+    const hint = (stderr: string) => stderr.split('\n').filter((line) => line.includes('--file-env any'));
+    expect(hint(kept.stderr)).toEqual([]);
+    expect(hint((await runCli(['--check', '--dir', dir, 'true'], { env })).stderr)).toEqual([expect.stringMatching(/^runsecrets: left as they are, .*LOG_FILE, SSL_CERT_FILE/)]);
+    expect(hint((await childEnv(['--log-level', 'debug', '--dir', dir], env)).stderr)).toEqual([expect.stringMatching(/^runsecrets: debug: left as they are, .*LOG_FILE, SSL_CERT_FILE/)]);
     const read = await childEnv(['--dir', dir, '--file-env', 'any'], env);
     expect(read.env.LOG).toBe('log-content');
     expect(read.env).not.toHaveProperty('LOG_FILE');
