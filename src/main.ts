@@ -2,7 +2,7 @@
 // the child's environment and user, then either report (--check), supervise the
 // command (--watch), or switch user and replace this process with the command.
 
-import { resolveConfig, type Config } from './cli/config.js';
+import { resolveConfig, watchOnlyWarning, type Config } from './cli/config.js';
 import { helpText } from './cli/help.js';
 import { RunsecretsError, usageError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
@@ -38,6 +38,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (config.version) return print(io, `runsecrets ${VERSION}\n`);
     log = createLogger(config.logLevel, config.logFormat, io.stderr);
     for (const name of config.unknownTwins) log.warn(`${name} is not a runsecrets option; ignored (see runsecrets --help)`);
+    const idle = watchOnlyWarning(config);
+    if (idle !== undefined) log.warn(idle);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 
     // 2. Secrets → the child's environment, and the target user; all problems collected.

@@ -48,6 +48,8 @@ export interface Config {
   readonly command: readonly string[];
   /** RUNSECRETS_* variables that name no option (warned about, then ignored). */
   readonly unknownTwins: readonly string[];
+  /** Watch-only options given (as flag or twin), by the name they were given as: without --watch they do nothing. */
+  readonly watchOnly: readonly string[];
 }
 
 /** Default secret dir when neither --dir nor RUNSECRETS_DIR is given. */
@@ -122,6 +124,7 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     version: values.has('version'),
     command,
     unknownTwins: Object.keys(env).filter((key) => key.startsWith('RUNSECRETS_') && !isTwin(key)),
+    watchOnly: OPTIONS.filter((spec) => spec.watchOnly).flatMap((spec) => pick(spec)?.label ?? []),
   };
 }
 
@@ -149,4 +152,10 @@ export function withoutTwins(env: Readonly<Record<string, string | undefined>>):
     if (value !== undefined && !key.startsWith('RUNSECRETS_')) out[key] = value;
   }
   return out;
+}
+
+/** The warning for watch-only options given without --watch, or undefined. */
+export function watchOnlyWarning(config: Config): string | undefined {
+  if (config.watch || config.watchOnly.length === 0) return undefined;
+  return `${config.watchOnly.join(', ')} ${config.watchOnly.length === 1 ? 'applies' : 'apply'} only with --watch (RUNSECRETS_WATCH), which is off: ignored`;
 }

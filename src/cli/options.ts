@@ -17,6 +17,8 @@ export interface OptionSpec {
   readonly short?: string;
   /** Whether the option has a RUNSECRETS_* twin (all but --help and --version). */
   readonly twin: boolean;
+  /** Whether only watch mode uses it: given without --watch, runsecrets warns that it does nothing. */
+  readonly watchOnly: boolean;
 }
 
 const option = (
@@ -24,8 +26,8 @@ const option = (
   kind: OptionKind,
   metavar: string,
   help: string,
-  extra: { default?: string; short?: string; twin?: boolean } = {},
-): OptionSpec => ({ name, kind, metavar, help, twin: extra.twin ?? true, ...extra });
+  extra: { default?: string; short?: string; twin?: boolean; watchOnly?: boolean } = {},
+): OptionSpec => ({ name, kind, metavar, help, twin: extra.twin ?? true, watchOnly: extra.watchOnly ?? false, ...extra });
 
 /** Every option runsecrets accepts, in --help order. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -43,12 +45,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('template-mode', 'value', 'MODE', 'octal mode of rendered files', { default: '0600' }),
   option('user', 'value', 'SPEC', "switch to user[:group] before running (Docker's --user grammar)"),
   option('watch', 'switch', '', 'stay the parent: forward signals, watch secrets, apply rotations', { default: 'off' }),
-  option('signal-group', 'switch', '', "forward signals to the child's process group", { default: 'off' }),
-  option('wait', 'value', 'MIN[:MAX]', 'quiet time before a rotation is applied (MAX defaults to 4×MIN)', { default: '200ms:2s' }),
-  option('reload-signal', 'value', 'SIG', 'when only rendered files changed: re-render, then send SIG instead of restarting'),
-  option('stop-signal', 'value', 'SIG', 'signal that stops the child for a restart', { default: 'SIGTERM' }),
-  option('stop-timeout', 'value', 'DURATION', 'how long the child may take to stop before SIGKILL', { default: '10s' }),
-  option('poll', 'value', 'INTERVAL', 'poll for changes instead of inotify (network/FUSE filesystems)', { default: 'off' }),
+  option('signal-group', 'switch', '', "forward signals to the child's process group", { watchOnly: true, default: 'off' }),
+  option('wait', 'value', 'MIN[:MAX]', 'quiet time before a rotation is applied (MAX defaults to 4×MIN)', { watchOnly: true, default: '200ms:2s' }),
+  option('reload-signal', 'value', 'SIG', 'when only rendered files changed: re-render, then send SIG instead of restarting', { watchOnly: true }),
+  option('stop-signal', 'value', 'SIG', 'signal that stops the child for a restart', { watchOnly: true, default: 'SIGTERM' }),
+  option('stop-timeout', 'value', 'DURATION', 'how long the child may take to stop before SIGKILL', { watchOnly: true, default: '10s' }),
+  option('poll', 'value', 'INTERVAL', 'poll for changes instead of inotify (network/FUSE filesystems)', { watchOnly: true, default: 'off' }),
   option('check', 'switch', '', 'print the plan and every problem, then exit 0 or 1', { default: 'off' }),
   option('log-level', 'value', 'LEVEL', 'silent|error|warn|info|debug', { default: 'info' }),
   option('log-format', 'value', 'text|json', 'format of log lines and of --check output', { default: 'text' }),

@@ -63,6 +63,19 @@ describe('exec mode replaces runsecrets with the command', () => {
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets and 2 from --env-file$/)]);
   });
 
+  it('warns once, naming them, when options only watch mode uses are given without --watch', async () => {
+    const env = baseEnv({ RUNSECRETS_RELOAD_SIGNAL: 'SIGHUP' });
+    const result = await runCli(['--dir', secretsDir({ db: 'pw' }), '--poll', '1s', '--stop-timeout', '3s', 'true'], { env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'runsecrets: warn: RUNSECRETS_RELOAD_SIGNAL, --stop-timeout, --poll apply only with --watch (RUNSECRETS_WATCH), which is off: ignored',
+      expect.stringMatching(/^runsecrets: exec \S+ with 1 variable\(s\) from secrets$/),
+    ]);
+    // Negative control: with --watch they are used, and nothing is said.
+    const watched = await runCli(['--check', '--watch', '--dir', secretsDir({}), '--poll', '1s', 'true'], { env });
+    expect(watched.stderr).toBe('');
+  });
+
   it('keeps the PID, and nothing of runsecrets remains while the command runs', async () => {
     const dir = secretsDir({ 'db-password': 'pw' });
     const { sub, pid, childPid } = await startWaiting(process.execPath, dir);
