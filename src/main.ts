@@ -80,8 +80,9 @@ async function check(config: Config, prepared: Prepared, io: Io): Promise<number
   const commandPath = command === undefined ? undefined
     : problems.attempt(() => resolveCommand(command, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])));
   const { checkDocument, checkText } = await import('./check/report.js');
+  const { findLeftovers } = await import('./check/leftovers.js');
   const templates = prepared.templateFiles.map((file) => ({ ...file, mode: config.templateMode, uid: user.uid, gid: user.gid, content: prepared.rendered.find((r) => r.destination === file.destination)?.content }));
-  const input = { mode: config.watch ? ('watch' as const) : ('exec' as const), command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, problems: problems.list };
+  const input = { mode: config.watch ? ('watch' as const) : ('exec' as const), command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, leftovers: findLeftovers(config.dirs), problems: problems.list };
   io.stdout(config.logFormat === 'json' ? `${JSON.stringify(checkDocument(input), null, 2)}\n` : checkText(input));
   return problems.empty ? 0 : 1;
 }

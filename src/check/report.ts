@@ -5,6 +5,7 @@ import type { RunsecretsError } from '../errors.js';
 import { fingerprint } from '../mapping/fingerprint.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { MadeVariable, Secret } from '../types.js';
+import type { Leftover } from './leftovers.js';
 
 /** Everything --check reports. */
 export interface CheckInput {
@@ -19,6 +20,8 @@ export interface CheckInput {
   readonly unexported: readonly Secret[];
   /** Every --template file: where it goes, with which mode and owner; content undefined when it did not render. */
   readonly templates: readonly CheckTemplate[];
+  /** Files in the secret dirs skipped as editor or tool leftovers. */
+  readonly leftovers: readonly Leftover[];
   readonly problems: readonly RunsecretsError[];
 }
 
@@ -47,6 +50,7 @@ export function checkDocument(input: CheckInput): Record<string, unknown> {
       source: t.source, destination: t.destination, mode: octal(t.mode), owner: { uid: t.uid, gid: t.gid },
       rendered: t.content !== undefined, ...(t.content === undefined ? {} : summary(t.content)),
     })),
+    skipped: input.leftovers.map((l) => ({ path: l.path, reason: `${l.kind}, not a secret` })),
     problems: input.problems.map((p) => ({ code: p.code, exitCode: p.exitCode, message: p.message })),
   };
 }
@@ -69,6 +73,10 @@ export function checkText(input: CheckInput): string {
     lines.push(`templates (${input.templates.length}):`);
     lines.push(...table(input.templates.map((t) => [t.destination, `from ${t.source}`, `mode ${octal(t.mode)}`, `owner ${t.uid}:${t.gid}`,
       t.content === undefined ? 'not rendered (see problems)' : `${t.content.length} bytes, sha256:${fingerprint(t.content)}`])));
+  }
+  if (input.leftovers.length > 0) {
+    lines.push(`skipped, not secrets (${input.leftovers.length}):`);
+    lines.push(...table(input.leftovers.map((l) => [l.path, l.kind])));
   }
   if (input.problems.length > 0) {
     lines.push(`problems (${input.problems.length}):`);

@@ -9,6 +9,7 @@ import { Problems, RunsecretsError, describeOsError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Secret } from '../types.js';
 import { readLimited } from './read-file.js';
+import { leftoverKind } from './skip-names.js';
 import { trimValue } from './trim.js';
 
 /** What reading the dirs produced. */
@@ -66,6 +67,7 @@ function readEntry(prefix: string, realDir: string, entry: Dirent, config: Confi
   const name = entry.name;
   const path = prefix + name;
   if (name.startsWith('.')) return null;
+  if (leftoverKind(name) !== undefined) return skip(log, path, `it is ${leftoverKind(name)}, not a secret`);
   if (entry.isSymbolicLink()) {
     const target = resolveInside(path, realDir, name);
     if (!statSync(target).isFile()) return skip(log, path, 'it links to something that is not a regular file');

@@ -154,6 +154,22 @@ describe('secret dirs', () => {
     expect(Object.keys(env).filter((name) => /HIDDEN|SUB|INNER/.test(name))).toEqual([]);
   });
 
+  it('skips editor and tool leftovers, and --check lists each with what it is', async () => {
+    const leftovers = { 'db_password~': 'a', 'db_password.swp': 'b', '#db_password#': 'c', 'db_password.bak': 'd', 'db_password.dpkg-old': 'e' };
+    const dir = secretsDir({ db_password: 'pw', 'db_password.key': 'kept', ...leftovers });
+    const { env } = await childEnv(['--dir', dir]);
+    // Negative control: a name that merely looks alike (db_password.key) is a secret.
+    expect(Object.keys(env).filter((name) => name.startsWith('DB_PASSWORD')).sort()).toEqual(['DB_PASSWORD', 'DB_PASSWORD_KEY']);
+    const check = await runCli(['--check', '--dir', dir, 'true']);
+    expect(check.exitCode).toBe(0);
+    const listed = check.stdout.split('\n');
+    expect(listed).toContain('skipped, not secrets (5):');
+    expect(listed.find((line) => line.includes('db_password~'))).toMatch(new RegExp(`^  ${dir}/db_password~ +an editor backup \\(name~\\)$`));
+    const plan = JSON.parse((await runCli(['--check', '--log-format', 'json', '--dir', dir, 'true'])).stdout) as { skipped: { path: string; reason: string }[] };
+    expect(plan.skipped.map((s) => s.path).sort()).toEqual(Object.keys(leftovers).map((name) => join(dir, name)).sort());
+    expect(plan.skipped.find((s) => s.path.endsWith('.swp'))?.reason).toBe('a Vim swap file (.swp), not a secret');
+  });
+
   it('parses a *.env secret with dotenv, into its keys as written', async () => {
     const dir = secretsDir({ 'app.env': 'PLAIN=1\nQuoted="two words"\n# comment\nMULTI="a\\nb"\n' });
     const { env } = await childEnv(['--dir', dir]);
