@@ -35,6 +35,16 @@ export interface CheckTemplate {
   readonly content: Buffer | undefined;
 }
 
+/** What --check points out without calling it a problem: values that end in a carriage return. */
+export function checkWarnings(input: Pick<CheckInput, 'variables' | 'unexported'>): string[] {
+  const endsInCr = (value: Buffer): boolean => value[value.length - 1] === 0x0d;
+  const why = 'ends in a carriage return (\\r), which the app will get; save the file without it (--trim all strips \\r\\n line endings, not a lone \\r)';
+  return [
+    ...input.variables.filter((v) => endsInCr(v.value)).map((v) => `variable ${v.name} from ${v.path} ${why}`),
+    ...input.unexported.filter((s) => endsInCr(s.value)).map((s) => `secret ${s.name} (for templates) from ${s.path} ${why}`),
+  ];
+}
+
 /** The plan as a JSON-ready object. */
 export function checkDocument(input: CheckInput): Record<string, unknown> {
   const summary = (value: Buffer) => ({ length: value.length, sha256: fingerprint(value) });
@@ -50,6 +60,7 @@ export function checkDocument(input: CheckInput): Record<string, unknown> {
       source: t.source, destination: t.destination, mode: octal(t.mode), owner: { uid: t.uid, gid: t.gid },
       rendered: t.content !== undefined, ...(t.content === undefined ? {} : summary(t.content)),
     })),
+    warnings: checkWarnings(input),
     skipped: input.leftovers.map((l) => ({ path: l.path, reason: `${l.kind}, not a secret` })),
     problems: input.problems.map((p) => ({ code: p.code, exitCode: p.exitCode, message: p.message })),
   };
@@ -77,6 +88,11 @@ export function checkText(input: CheckInput): string {
   if (input.leftovers.length > 0) {
     lines.push(`skipped, not secrets (${input.leftovers.length}):`);
     lines.push(...table(input.leftovers.map((l) => [l.path, l.kind])));
+  }
+  const warnings = checkWarnings(input);
+  if (warnings.length > 0) {
+    lines.push(`warnings (${warnings.length}):`);
+    lines.push(...warnings.map((w) => `  - ${w}`));
   }
   if (input.problems.length > 0) {
     lines.push(`problems (${input.problems.length}):`);

@@ -88,3 +88,28 @@ describe('--check', () => {
     expect(result.stdout).toMatch(/^ {2}api_key /m);
   });
 });
+
+describe('--check and carriage returns', () => {
+  const crDir = () => secretsDir({ 'crlf-file': 'Check-LEAK-crlf\r\n', 'lone-cr': 'Check-LEAK-cr\r', 'plain': 'Check-LEAK-plain\n' });
+  const warned = (stdout: string) => stdout.split('\n').filter((line) => line.includes('carriage return')).map((line) => /(?:variable|secret) (\S+)/.exec(line)?.[1]);
+
+  it('--trim all strips a CRLF ending; a value that still ends in \\r is flagged, the plan still ok', async () => {
+    const dir = crDir();
+    const result = await runCli(['--check', '--dir', dir, 'true']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^warnings \(1\):$/m);
+    expect(warned(result.stdout)).toEqual(['LONE_CR']);
+    expect(result.stdout).toContain(`variable LONE_CR from ${dir}/lone-cr ends in a carriage return (\\r), which the app will get`);
+    expect(result.stdout).toMatch(new RegExp(`CRLF_FILE +file +${dir}/crlf-file +${'Check-LEAK-crlf'.length} bytes`));
+    expect(result.stdout).not.toContain('Check-LEAK');
+  });
+
+  it('in JSON too, and under --trim one: a lone \\r stays and is flagged, a CRLF ending is stripped', async () => {
+    const result = await runCli(['--check', '--trim', 'one', '--log-format', 'json', '--dir', crDir(), 'true']);
+    const plan = JSON.parse(result.stdout) as { ok: boolean; warnings: string[]; variables: { name: string; length: number }[] };
+    expect(plan.ok).toBe(true);
+    expect(plan.variables.find((v) => v.name === 'CRLF_FILE')?.length).toBe('Check-LEAK-crlf'.length);
+    expect(plan.warnings.map((w) => /^variable (\S+)/.exec(w)?.[1])).toEqual(['LONE_CR']);
+    expect(result.stdout).not.toContain('Check-LEAK');
+  });
+});
