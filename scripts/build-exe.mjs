@@ -39,7 +39,7 @@ else buildBun(output);
 
 // 3. Check that it runs on its own (no Node.js variables, nothing of the caller's), then stamp it.
 const said = execFileSync(output, ['--version'], { env: {}, encoding: 'utf8' }).trim();
-if (said !== `runsecrets ${version}`) fail(`${output} --version printed ${JSON.stringify(said)}, expected "runsecrets ${version}"`);
+if (!said.startsWith(`runsecrets ${version} (`)) fail(`${output} --version printed ${JSON.stringify(said)}, expected "runsecrets ${version} (RUNTIME on OS/ARCH)"`);
 writeFileSync(`${output}.bundle-sha256`, `${createHash('sha256').update(source).digest('hex')}\n`);
 console.log(`${output}: ${said}`);
 

@@ -3,7 +3,7 @@
 // command (--watch), or switch user and replace this process with the command.
 
 import { resolveConfig, watchOnlyWarning, type Config } from './cli/config.js';
-import { helpText } from './cli/help.js';
+import { helpText, usageText } from './cli/help.js';
 import { RunsecretsError, usageError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { countVariables } from './mapping/build-env.js';
@@ -13,7 +13,7 @@ import { switchUser } from './privileges/switch-user.js';
 import { execCommand, execFallback } from './process/exec.js';
 import { LAUNCHER_ARGUMENT } from './process/launcher-argument.js';
 import { accessExecutable, modeBitsExecutable, resolveCommand } from './process/resolve-command.js';
-import { VERSION } from './version.js';
+import { VERSION, versionLine } from './version.js';
 
 /** What main needs from the outside world; bin/ passes the real ones. */
 export interface Io {
@@ -35,11 +35,13 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     // 1. Options and their RUNSECRETS_* twins.
     const config = resolveConfig(argv, env);
     if (config.help) return print(io, helpText(VERSION));
-    if (config.version) return print(io, `runsecrets ${VERSION}\n`);
+    if (config.version) return print(io, `${versionLine()}\n`);
     log = createLogger(config.logLevel, config.logFormat, io.stderr);
     for (const name of config.unknownTwins) log.warn(`${name} is not a runsecrets option; ignored (see runsecrets --help)`);
     const idle = watchOnlyWarning(config);
     if (idle !== undefined) log.warn(idle);
+    // No arguments at all: the usage, on stderr with exit 1, as gosu and tini do.
+    if (argv.length === 0 && !config.check) return usage(io);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 
     // 2. Secrets → the child's environment, and the target user; all problems collected.
@@ -133,4 +135,9 @@ function reportFatal(log: Logger, error: unknown): number {
 function print(io: Io, text: string): number {
   io.stdout(text);
   return 0;
+}
+
+function usage(io: Io): number {
+  io.stderr(usageText());
+  return 1;
 }

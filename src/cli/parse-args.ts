@@ -39,7 +39,7 @@ function lookUp(arg: string): { spec: OptionSpec; inline: string | undefined } {
   const eq = long ? body.indexOf('=') : -1;
   const name = eq === -1 ? body : body.slice(0, eq);
   const spec = long || name.length === 1 ? findOption(name) : undefined;
-  if (spec === undefined || (!long && spec.short !== name)) throw usageError(`unknown option ${JSON.stringify(arg.split('=')[0])}`);
+  if (spec === undefined || (!long && spec.short !== name && spec.alsoShort !== name)) throw usageError(`unknown option ${JSON.stringify(arg.split('=')[0])}`);
   return { spec, inline: eq === -1 ? undefined : body.slice(eq + 1) };
 }
 

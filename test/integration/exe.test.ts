@@ -17,7 +17,7 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 
 describe(`the standalone executable ${EXE}`, requires(EXE_NEED), () => {
   it('runs with an empty environment', async () => {
-    expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION}` });
+    expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(new RegExp(`^runsecrets ${VERSION} \\(bun \\d+\\.\\d+\\.\\d+ on linux/${process.arch}\\)$`)) });
   });
 
   /** A working dir holding every file a Bun program would read at start; bunfig.toml's preload would create `marker`. */
