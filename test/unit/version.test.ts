@@ -11,8 +11,8 @@ describe('VERSION', () => {
 
 describe('versionLine', () => {
   it('names the runtime, OS and CPU as gosu does: runsecrets VERSION (RUNTIME on OS/ARCH)', () => {
-    expect(versionLine({ node: '24.21.0' } as NodeJS.ProcessVersions, 'linux', 'x64')).toBe(`runsecrets ${VERSION} (node v24.21.0 on linux/x64)`);
-    expect(versionLine({ node: '26.3.0', bun: '1.4.5' } as NodeJS.ProcessVersions, 'linux', 'arm64')).toBe(`runsecrets ${VERSION} (bun 1.4.5 on linux/arm64)`);
+    expect(versionLine({ node: '24.21.0' } as unknown as NodeJS.ProcessVersions, 'linux', 'x64')).toBe(`runsecrets ${VERSION} (node v24.21.0 on linux/x64)`);
+    expect(versionLine({ node: '26.3.0', bun: '1.4.5' } as unknown as NodeJS.ProcessVersions, 'linux', 'arm64')).toBe(`runsecrets ${VERSION} (bun 1.4.5 on linux/arm64)`);
   });
 
   it('defaults to the running process', () => {
