@@ -197,7 +197,8 @@ describe('secret dirs', () => {
 describe('--trim and --max-size', () => {
   it.for([
     ['all', 'a\n\n', 'a'],
-    ['all', 'a\r\n', 'a\r'],
+    ['all', 'a\r\n', 'a'],
+    ['all', 'a\r', 'a\r'],
     ['one', 'a\n\n', 'a\n'],
     ['one', 'a\r\n', 'a'],
     ['none', 'a\n\n', 'a\n\n'],
