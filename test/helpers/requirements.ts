@@ -9,6 +9,7 @@ import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext, TestOptions } from 'vitest';
+import { getCurrentSuite } from 'vitest/suite';
 import { baseEnv } from './cli.js';
 
 declare module 'vitest' {
@@ -57,9 +58,10 @@ export const USERADD = needs('useradd', 'apt-get install passwd');
 
 const unmet = (list: readonly Need[]): string[] => [...new Set(list.filter((need): need is string => need !== undefined))];
 
-/** Options for describe() or it(): skip, naming each unmet need, unless every need is met. */
+/** Options for describe() or it(): skip, naming each unmet need (the enclosing describe's too), unless every need is met. */
 export function requires(...list: Need[]): TestOptions {
-  const missing = unmet(list);
+  // A test's own meta replaces its suite's: carry the suite's needs over.
+  const missing = unmet([...(getCurrentSuite().options?.meta?.missing ?? []), ...list]);
   return missing.length === 0 ? {} : { skip: true, meta: { missing } };
 }
 
