@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The only place that touches process.argv, process.env and the exit status.
-import { writeSync } from 'node:fs';
+import '../src/take-sigusr1.js';
+import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { main } from '../src/main.js';
+import type { RuntimeFacts } from '../src/privileges/runtime-check.js';
+import type { Relaunch } from '../src/process/launcher-argument.js';
 
 let stderrIsStream = false;
 
@@ -31,14 +35,50 @@ function writeStderr(text: string): void {
 }
 
 /**
- * The command line that runs runsecrets again: `node SCRIPT` for the bundle or the npm
- * bin, the executable alone for a standalone one (Bun's embeds its script under
- * /$bunfs/, Node's single executable applications report the executable itself).
+ * The command line that runs runsecrets again, and the code it runs: the executable
+ * alone for a standalone one (Bun's embeds its script under /$bunfs/, Node's single
+ * executable applications report the executable itself); else `node --disable-sigusr1
+ * -- SCRIPT`, so that Node.js reads none of the launcher's arguments and no SIGUSR1
+ * opens its inspector. The npm package's bin loads the whole lib/ tree next to it.
  */
-function relaunch(): string[] {
+function relaunch(): Relaunch {
   const script = process.argv[1];
-  const standalone = script === undefined || script.startsWith('/$bunfs/') || script === process.execPath;
-  return standalone ? [process.execPath] : [process.execPath, script];
+  const exe = { path: process.execPath, tree: false };
+  if (script === undefined || script.startsWith('/$bunfs/') || script === process.execPath) return { argv: [process.execPath], code: [exe] };
+  if (process.versions.bun !== undefined) return { argv: [process.execPath, script], code: [exe, { path: script, tree: false }] };
+  const flags = process.allowedNodeEnvironmentFlags.has('--disable-sigusr1') ? ['--disable-sigusr1'] : [];
+  const lib = dirname(dirname(script));
+  const code = existsSync(join(lib, 'src', 'main.js')) ? [{ path: lib, tree: true }, { path: join(lib, '..', 'package.json'), tree: false }] : [{ path: script, tree: false }];
+  return { argv: [process.execPath, ...flags, '--', script], code: [exe, ...code] };
+}
+
+/** What the runtime was started with, for the checks a root runsecrets makes before anything else. */
+function runtimeFacts(): RuntimeFacts {
+  const bun = process.versions.bun !== undefined;
+  let cmdline: string[] | undefined;
+  try {
+    cmdline = readFileSync('/proc/self/cmdline', 'utf8').split('\0').slice(0, -1);
+  } catch {
+    cmdline = undefined;
+  }
+  return {
+    runtime: bun ? 'bun' : 'node',
+    cmdline,
+    args: process.argv.slice(2),
+    options: bun ? process.env.BUN_OPTIONS : process.env.NODE_OPTIONS,
+    inspectVariables: Object.keys(process.env).filter((name) => name.startsWith('BUN_INSPECT')),
+    inspectorListening: !bun && inspectorUrl() !== undefined,
+  };
+}
+
+/** The inspector's URL when it listens. process.binding('inspector') answers in microseconds; node:inspector takes milliseconds to load. */
+function inspectorUrl(): string | undefined {
+  try {
+    const binding = (process as unknown as { binding(name: string): { url?: () => string | undefined } }).binding('inspector');
+    return binding.url?.();
+  } catch {
+    return undefined;
+  }
 }
 
 const status = await main(process.argv.slice(2), process.env, {
@@ -47,5 +87,6 @@ const status = await main(process.argv.slice(2), process.env, {
   cwd: process.cwd(),
   caller: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
   relaunch,
+  runtime: runtimeFacts,
 });
 process.exitCode = status;

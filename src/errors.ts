@@ -32,6 +32,15 @@ export function describeOsError(error: unknown): string {
     ENOTDIR: 'not a directory',
     EISDIR: 'is a directory',
     ELOOP: 'too many levels of symbolic links',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    EEXIST: 'file exists',
+    EBUSY: 'device or resource busy',
+    EIO: 'input/output error',
+    EMFILE: 'too many open files',
+    ENAMETOOLONG: 'file name too long',
+    EXDEV: 'not on the same file system',
   };
   return code === undefined ? 'unknown error' : `${text[code] ?? 'failed'} (${code})`;
 }

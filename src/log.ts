@@ -29,8 +29,21 @@ export function createLogger(level: LogLevel, format: LogFormat, write: Write): 
 }
 
 function formatText(level: LogLevel, message: string): string {
-  return level === 'info' ? `runsecrets: ${message}\n` : `runsecrets: ${level}: ${message}\n`;
+  const line = oneLine(message);
+  return level === 'info' ? `runsecrets: ${line}\n` : `runsecrets: ${level}: ${line}\n`;
 }
+
+/**
+ * A message as one line: control characters (a newline in a secret's file name, an
+ * escape sequence) written as escapes, so that no name can end a record early or forge a
+ * `runsecrets:` line, and a terminal shows what is there. JSON lines escape them anyway.
+ */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, (char) => NAMED_ESCAPES[char] ?? `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function formatJson(level: LogLevel, message: string, fields: Fields = {}): string {
   return `${JSON.stringify({ level, source: 'runsecrets', msg: message, ...fields })}\n`;

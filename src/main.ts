@@ -11,7 +11,8 @@ import { prepare, type Prepared } from './prepare.js';
 import type { Caller } from './privileges/resolve-user.js';
 import { switchUser } from './privileges/switch-user.js';
 import { execCommand, execFallback } from './process/exec.js';
-import { LAUNCHER_ARGUMENT } from './process/launcher-argument.js';
+import { runtimeProblem, type RuntimeFacts } from './privileges/runtime-check.js';
+import { LAUNCHER_ARGUMENT, type Relaunch } from './process/launcher-argument.js';
 import { accessExecutable, modeBitsExecutable, resolveCommand } from './process/resolve-command.js';
 import { VERSION, versionLine } from './version.js';
 
@@ -22,14 +23,19 @@ export interface Io {
   readonly cwd: string;
   readonly caller: Caller;
   /** The command line that runs runsecrets again: watch mode's launcher (process/spawn-child.ts). */
-  readonly relaunch: () => readonly string[];
+  readonly relaunch: () => Relaunch;
+  /** What the runtime was started with (checked before a root runsecrets does anything). */
+  readonly runtime: () => RuntimeFacts;
 }
 
 /** Runs runsecrets; resolves with the exit status unless the command replaced this process. */
 export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
   let log: Logger = createLogger('error', 'text', io.stderr);
   try {
-    // 0. A watch-mode supervisor that stays root starts each child through runsecrets itself.
+    // 0. As root: nothing the app could have put on this command line or in NODE_OPTIONS was acted on.
+    const unsafe = io.caller.uid === 0 ? runtimeProblem(io.runtime()) : undefined;
+    if (unsafe !== undefined) throw new RunsecretsError('RUNTIME', unsafe);
+    // A watch-mode supervisor that stays root starts each child through runsecrets itself.
     if (argv[0] === LAUNCHER_ARGUMENT) return await (await import('./process/launcher.js')).runLauncher(io.cwd, log);
 
     // 1. Options and their RUNSECRETS_* twins.
@@ -37,11 +43,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (config.help) return print(io, helpText(VERSION));
     if (config.version) return print(io, `${versionLine()}\n`);
     log = createLogger(config.logLevel, config.logFormat, io.stderr);
-    for (const name of config.unknownTwins) log.warn(`${name} is not a runsecrets option; ignored (see runsecrets --help)`);
-    const idle = watchOnlyWarning(config);
-    if (idle !== undefined) log.warn(idle);
     // No arguments at all: the usage, on stderr with exit 1, as gosu and tini do.
     if (argv.length === 0 && !config.check) return usage(io);
+    const idle = watchOnlyWarning(config);
+    if (idle !== undefined) log.warn(idle);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 
     // 2. Secrets → the child's environment, and the target user; all problems collected.
@@ -97,12 +102,14 @@ async function writeTemplates(config: Config, prepared: Prepared, io: Io, log: L
   resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups]));
   const { writeRendered } = await import('./templates/index.js');
   const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
-  await writeRendered(prepared.rendered, { mode: config.templateMode, ...owner }, log);
+  await writeRendered(prepared.rendered, { mode: config.templateMode, ...owner, actor: prepared.actor }, log);
 }
 
 async function watch(config: Config, env: Readonly<Record<string, string | undefined>>, prepared: Prepared, io: Io, log: Logger): Promise<number> {
   const { watchCommand } = await import('./watch/watch-command.js');
-  return watchCommand(config, prepared, (quiet) => prepare(config, env, io.caller, quiet), io, log);
+  // A supervisor that dropped to the command's user re-reads as that user: it is the caller now.
+  const caller = (): Caller => (process.geteuid?.() === io.caller.uid ? io.caller : { uid: process.geteuid?.() ?? io.caller.uid, gid: process.getegid?.() ?? io.caller.gid });
+  return watchCommand(config, prepared, (quiet) => prepare(config, env, caller(), quiet), io, log);
 }
 
 /** The one info line of exec mode; on a runtime without process.execve it says that the command is supervised instead. */

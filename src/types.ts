@@ -10,7 +10,7 @@ export interface Secret {
 }
 
 /** Where a variable that runsecrets made came from. */
-export type VariableSource = 'file' | 'dotenv' | 'NAME_FILE' | 'env-file';
+export type VariableSource = 'file' | 'dotenv' | 'NAME_FILE' | 'dotenv-file';
 
 /** A variable runsecrets sets for the child. */
 export interface MadeVariable {

@@ -6,7 +6,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 config_dir=${1:-/tmp/legacy-app}
-exec ${RUNSECRETS:-node "$here/../../dist/runsecrets.mjs"} \
+exec ${RUNSECRETS:-node -- "$here/../../dist/runsecrets.mjs"} \
   --explicit --dir "$here/secrets" \
   --template "$here/app.conf.tmpl:$config_dir/app.conf" \
   -- sh "$here/app.sh" "$config_dir/app.conf"

@@ -2,6 +2,7 @@
 // sources, lengths and fingerprints only; loaded only for --check.
 
 import type { RunsecretsError } from '../errors.js';
+import { oneLine } from '../log.js';
 import { fingerprint } from '../mapping/fingerprint.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { MadeVariable, Secret } from '../types.js';
@@ -98,14 +99,16 @@ export function checkText(input: CheckInput): string {
     lines.push(`problems (${input.problems.length}):`);
     lines.push(...input.problems.map((p) => `  - ${p.message}`));
   }
-  return `${lines.join('\n')}\n`;
+  // Names come from file names, which may hold a newline: one line per line, always.
+  return `${lines.map(oneLine).join('\n')}\n`;
 }
 
 function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
-function table(rows: readonly string[][]): string[] {
+function table(cells: readonly string[][]): string[] {
+  const rows = cells.map((row) => row.map(oneLine));
   const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
   return rows.map((row) => `  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')}`);
 }

@@ -5,7 +5,8 @@ import { usageError } from '../errors.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log.js';
 import { OPTIONS, twinName, type OptionSpec } from './options.js';
 import { parseArgs } from './parse-args.js';
-import { parseChoice, parseDuration, parseMapping, parseMode, parseSignal, parseSize, parseSwitch, parseTemplate, parseWait } from './values.js';
+import { rejectUnknownTwins } from './twins.js';
+import { parseChoice, parseDuration, parseMapping, parseMode, parsePrefix, parseSignal, parseSize, parseSwitch, parseTemplate, parseWait } from './values.js';
 
 export type TrimMode = 'all' | 'one' | 'none';
 export type FileEnvPolicy = 'secrets' | 'any' | 'off';
@@ -46,8 +47,6 @@ export interface Config {
   readonly version: boolean;
   /** The command and its arguments, untouched. */
   readonly command: readonly string[];
-  /** RUNSECRETS_* variables that name no option (warned about, then ignored). */
-  readonly unknownTwins: readonly string[];
   /** Watch-only options given (as flag or twin), by the name they were given as: without --watch they do nothing. */
   readonly watchOnly: readonly string[];
 }
@@ -58,6 +57,7 @@ export const DEFAULT_DIR = '/run/secrets';
 /** Builds the Config from argv (without node and script) and the inherited environment. */
 export function resolveConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
   const { values, command } = parseArgs(argv);
+  rejectUnknownTwins(env);
   const pick = (spec: OptionSpec): { text: string | string[]; label: string } | undefined => {
     const flag = values.get(spec.name);
     if (flag !== undefined) return { text: flag, label: `--${spec.name}` };
@@ -101,8 +101,8 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     trim: choice<TrimMode>('trim', ['all', 'one', 'none'], 'all'),
     maxSize: maxSize === undefined ? 1024 * 1024 : parseSize(maxSize.label, maxSize.text),
     fileEnv: choice<FileEnvPolicy>('file-env', ['secrets', 'any', 'off'], 'secrets'),
-    envFiles: list('env-file').items,
-    prefix: one('prefix')?.text ?? '',
+    envFiles: list('dotenv').items,
+    prefix: typed('prefix', parsePrefix, ''),
     maps: mapped,
     explicit: flag('explicit'),
     require: list('require').items,
@@ -123,7 +123,6 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     help: values.has('help'),
     version: values.has('version'),
     command,
-    unknownTwins: Object.keys(env).filter((key) => key.startsWith('RUNSECRETS_') && !isTwin(key)),
     watchOnly: OPTIONS.filter((spec) => spec.watchOnly).flatMap((spec) => pick(spec)?.label ?? []),
   };
 }
@@ -139,10 +138,6 @@ function rejectDuplicateTargets(maps: readonly { variable: string }[], label: st
     if (seen.has(variable)) throw usageError(`${label} names variable ${variable} twice; give each variable one secret`);
     seen.add(variable);
   }
-}
-
-function isTwin(key: string): boolean {
-  return OPTIONS.some((spec) => spec.twin && twinName(spec.name) === key);
 }
 
 /** The inherited environment without any RUNSECRETS_* variable (they never reach the child). */

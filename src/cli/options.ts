@@ -37,7 +37,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('trim', 'value', 'all|one|none', 'trailing newlines stripped from each value', { default: 'all' }),
   option('max-size', 'value', 'BYTES', 'largest secret file accepted (B, KiB, MiB, GiB)', { default: '1MiB' }),
   option('file-env', 'value', 'secrets|any|off', 'which NAME_FILE variables are read into NAME', { default: 'secrets' }),
-  option('env-file', 'list', 'FILE', 'dotenv file of plain settings; inherited variables win over it'),
+  option('dotenv', 'list', 'FILE', 'dotenv file of plain settings; inherited variables win over it'),
   option('prefix', 'value', 'P', 'prefix for automatic variable names'),
   option('map', 'list', 'VAR=SECRET', 'a variable name for a secret (makes it required)'),
   option('explicit', 'switch', '', 'variables only from --map, NAME_FILE and *.env', { default: 'off' }),
@@ -68,6 +68,15 @@ export const GROUPS: Readonly<Record<string, string>> = {
   user: 'User',
   watch: 'Watch mode: supervise, watch the secrets, apply rotations',
   check: 'Output',
+};
+
+/**
+ * Options that were renamed, old name → new: `--env-file` became `--dotenv` because
+ * Node.js takes every argument starting with `--env-file` on its own command line
+ * (runsecrets' and the app's included) and loads that file before runsecrets runs.
+ */
+export const RENAMED: Readonly<Record<string, { readonly to: string; readonly why: string }>> = {
+  'env-file': { to: 'dotenv', why: 'Node.js acts on any --env-file argument on its command line' },
 };
 
 /** `max-size` → `RUNSECRETS_MAX_SIZE`. */

@@ -2,7 +2,7 @@
 // that does not start with `-`; everything after is the command, untouched.
 
 import { usageError } from '../errors.js';
-import { findOption, type OptionSpec } from './options.js';
+import { findOption, RENAMED, type OptionSpec } from './options.js';
 
 /** Values given on the command line: a string per value option, a list per list option. */
 export type RawValues = Map<string, string | string[]>;
@@ -39,6 +39,8 @@ function lookUp(arg: string): { spec: OptionSpec; inline: string | undefined } {
   const eq = long ? body.indexOf('=') : -1;
   const name = eq === -1 ? body : body.slice(0, eq);
   const spec = long || name.length === 1 ? findOption(name) : undefined;
+  const renamed = long ? RENAMED[name] : undefined;
+  if (renamed !== undefined) throw usageError(`option --${name} is now --${renamed.to} (${renamed.why})`);
   if (spec === undefined || (!long && spec.short !== name && spec.alsoShort !== name)) throw usageError(`unknown option ${JSON.stringify(arg.split('=')[0])}`);
   return { spec, inline: eq === -1 ? undefined : body.slice(eq + 1) };
 }

@@ -37,6 +37,13 @@ export function parseSize(label: Label, text: string): number {
   return Number(match[1]) * unit;
 }
 
+/** A --prefix for automatic names: the start of a variable name (letters, digits, _), never runsecrets' own RUNSECRETS_. */
+export function parsePrefix(label: Label, text: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) throw usageError(`${label} must start a variable name (letters, digits and _, not first a digit), got ${JSON.stringify(text)}`);
+  if (text.startsWith('RUNSECRETS_')) throw usageError(`${label} may not be RUNSECRETS_…: those variables are runsecrets' own and never reach the command`);
+  return text;
+}
+
 /** `VAR=SECRET` for --map, with VAR a valid environment variable name. */
 export function parseMapping(label: Label, text: string): { variable: string; secret: string } {
   const eq = text.indexOf('=');
@@ -45,6 +52,7 @@ export function parseMapping(label: Label, text: string): { variable: string; se
   if (eq <= 0 || secret === '' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
     throw usageError(`${label} takes VAR=SECRET with VAR a variable name (letters, digits, _), got ${JSON.stringify(text)}`);
   }
+  if (variable.startsWith('RUNSECRETS_')) throw usageError(`${label} cannot make ${variable}: RUNSECRETS_* variables are runsecrets' own and never reach the command`);
   return { variable, secret };
 }
 

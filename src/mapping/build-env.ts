@@ -1,6 +1,6 @@
 // The mapping stage: the child's complete environment from the inherited one,
-// --env-file values and the secret-made variables, in that order of precedence
-// (inherited variables win over --env-file; secrets win over both).
+// --dotenv values and the secret-made variables, in that order of precedence
+// (inherited variables win over --dotenv files; secrets win over both).
 
 import type { Config } from '../cli/config.js';
 import type { Problems } from '../errors.js';
@@ -14,7 +14,7 @@ import { selectVariables } from './select-variables.js';
 export interface EnvPlan {
   /** The child's environment (HOME is set later by the user switch, if any). */
   readonly env: Record<string, string>;
-  /** The variables runsecrets made, secrets first then --env-file, each sorted by name. */
+  /** The variables runsecrets made, secrets first then --dotenv files, each sorted by name. */
   readonly variables: readonly MadeVariable[];
 }
 
@@ -26,7 +26,7 @@ export function buildEnv(config: Config, sources: Sources, inherited: Env, probl
 
   const fromEnvFiles = new Map<string, MadeVariable>();
   for (const entry of sources.envFiles) {
-    const variable: MadeVariable = { name: entry.variable, source: 'env-file', path: entry.path, value: entry.value };
+    const variable: MadeVariable = { name: entry.variable, source: 'dotenv-file', path: entry.path, value: entry.value };
     if (entry.variable in env || problems.attempt(() => (checkEnvValue(variable), true)) === undefined) continue;
     fromEnvFiles.set(entry.variable, variable);
   }
@@ -50,9 +50,9 @@ function pick(env: Env, names: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** The start line's count: `3 variable(s) from secrets`, and `and 2 from --env-file` when there are any. */
+/** The start line's count: `3 variable(s) from secrets`, and `and 2 from --dotenv` when there are any. */
 export function countVariables(variables: readonly Pick<MadeVariable, 'source'>[]): string {
-  const fromEnvFiles = variables.filter((variable) => variable.source === 'env-file').length;
+  const fromEnvFiles = variables.filter((variable) => variable.source === 'dotenv-file').length;
   const fromSecrets = `${variables.length - fromEnvFiles} variable(s) from secrets`;
-  return fromEnvFiles === 0 ? fromSecrets : `${fromSecrets} and ${fromEnvFiles} from --env-file`;
+  return fromEnvFiles === 0 ? fromSecrets : `${fromSecrets} and ${fromEnvFiles} from --dotenv`;
 }

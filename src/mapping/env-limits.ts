@@ -11,6 +11,9 @@ export const MAX_ENV_STRING = 128 * 1024;
 /** Throws if `variable` cannot be put into an environment; the message names its source. */
 export function checkEnvValue(variable: MadeVariable): void {
   const { value, name } = variable;
+  if (name.startsWith('RUNSECRETS_')) {
+    throw new RunsecretsError('RESERVED_NAME', `${describeSource(variable)} would become variable ${name}, but RUNSECRETS_* variables are runsecrets' own and never reach the command; rename it, or name it with --map`);
+  }
   const why =
     value.includes(0) ? 'contains a NUL byte'
     : !isUtf8(value) ? 'is not valid UTF-8'
@@ -29,6 +32,6 @@ export function describeSource(variable: MadeVariable): string {
     case 'file': return `secret "${variable.secret ?? variable.name}" (${variable.path})`;
     case 'dotenv': return `key ${variable.name} of dotenv secret "${variable.secret ?? ''}" (${variable.path})`;
     case 'NAME_FILE': return `${variable.name}_FILE (${variable.path})`;
-    case 'env-file': return `key ${variable.name} of --env-file ${variable.path}`;
+    case 'dotenv-file': return `key ${variable.name} of --dotenv ${variable.path}`;
   }
 }

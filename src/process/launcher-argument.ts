@@ -1,6 +1,13 @@
 // The hidden first argument that makes runsecrets a launcher (see launcher.ts). Kept
 // apart so that exec mode can recognise it without loading the launcher.
 
+/** How a root supervisor starts runsecrets again as a launcher: the command line, and the code that runs as root in it. */
+export interface Relaunch {
+  readonly argv: readonly string[];
+  /** Files (and, with `tree`, directories with everything below) the launcher executes or loads. */
+  readonly code: readonly { readonly path: string; readonly tree: boolean }[];
+}
+
 /** argv[0] of a runsecrets process started by a root supervisor to start one child. */
 export const LAUNCHER_ARGUMENT = '--runsecrets-internal-launch';
 

@@ -14,9 +14,7 @@ import type { LaunchRequest } from './spawn-child.js';
 
 /** Runs the launcher; only returns (with an exit status) if the command could not start. */
 export async function runLauncher(cwd: string, log: Logger): Promise<number> {
-  // A forwarded SIGUSR1 that lands before the exec must not open Node's inspector in a
-  // root process; with a listener it is dropped instead.
-  process.on('SIGUSR1', () => {});
+  // (A SIGUSR1 that lands before the exec is already taken from Node's inspector: take-sigusr1.ts.)
   const { credentials, launch } = readRequest();
   switchUser({ ...credentials, home: launch.env.HOME ?? '/' });
   const path = resolveCommand(launch.path, launch.env.PATH, cwd, accessExecutable);

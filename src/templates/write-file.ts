@@ -1,98 +1,113 @@
-// One rendered file onto disk, atomically: a temp file in the destination's dir gets
-// owner, mode and content, is fsynced and renamed over the destination, so a reader
-// opens either the old file or the new one, never a mix (rename(2) is atomic within a
-// filesystem; the temp file sits in the same dir so it is on the same filesystem).
-// Unchanged bytes are not rewritten: the file keeps its inode and mtime. The caller
-// fsyncs the dir once after its renames (pinned-dir.ts), so that they survive a crash too.
+// One rendered file in its held directory, in the two steps of a set's transaction
+// (write-rendered.ts): prepare — compare with what is there, and if the bytes differ
+// write a temp file next to it (owner, mode, content, fsync) — then commit — rename the
+// temp over the destination, or fix the mode and owner of an unchanged file in place.
+// A reader opens the old file or the new one, never a mix. Everything runs as whoever
+// may act in the directory (safe-fs), and nothing found there is followed or reused.
 
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { describeOsError, RunsecretsError } from '../errors.js';
+import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, readSync, writeSync, type Stats } from 'node:fs';
+import type { Actor } from '../safe-fs/actor.js';
+import { FsError } from '../safe-fs/fs-error.js';
+import type { Dir } from '../safe-fs/walk.js';
+import { createExclusive, openExisting, removeIn, renameIn } from '../safe-fs/write.js';
 
-/** Mode and owner of rendered files; an owner left out stays runsecrets' own. */
+/** Mode and owner of rendered files (an owner left out stays runsecrets' own), and who acts where root does not control alone. */
 export interface FileTarget {
   readonly mode: number;
-  readonly uid?: number;
-  readonly gid?: number;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+  readonly actor?: Actor | undefined;
 }
 
 /** What happened to one destination. */
 export type WriteOutcome = 'written' | 'unchanged' | 'fixed';
 
-/**
- * Writes `content` to `destination` unless it already holds exactly these bytes. Same
- * bytes with another mode or owner: fixed in place (fchown/fchmod), content and mtime kept.
- */
-export async function writeFileAtomically(destination: string, content: Buffer, target: FileTarget, dir = dirname(destination)): Promise<WriteOutcome> {
-  // `dir` reaches the destination's directory: its path, or /proc/self/fd/N for a
-  // directory held open (pinned-dir.ts). Messages name the destination as given.
-  const final = join(dir, basename(destination));
-  const kept = await keepIfSame(final, destination, content, target);
-  if (kept !== undefined) return kept;
-  const temp = join(dir, `.${basename(destination)}.runsecrets-${randomBytes(6).toString('hex')}`);
-  try {
-    await writeTemp(temp, destination, content, target);
-    await step(destination, 'rename', () => rename(temp, final));
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  return 'written';
+/** One destination after prepare(): what commit() will do. */
+export interface Prepared {
+  readonly outcome: WriteOutcome;
+  /** The temp file's name in the directory, for 'written'. */
+  readonly temp?: string;
+  /** The destination, open, for 'fixed'. */
+  readonly fd?: number;
 }
 
 /**
- * 'unchanged' or 'fixed' when `destination` is a regular file holding `content`;
- * undefined when it must be (re)written. Everything goes through one descriptor opened
- * without following a symlink (and without blocking on a FIFO), so what is compared and
- * chowned is the very file found there: the dir may belong to the app user, who could
- * otherwise swap in a symlink to a file of root's between the check and the chown.
+ * Compares entry `name` of `dir` with `content`; when it must be rewritten, writes the
+ * temp file. An existing file is reused only if it is a regular file with exactly these
+ * bytes and one link (a hard link planted by the directory's owner is replaced, never
+ * chowned); one owned by someone else than the acting user is replaced rather than fixed.
  */
-async function keepIfSame(path: string, destination: string, content: Buffer, target: FileTarget): Promise<WriteOutcome | undefined> {
-  let handle: FileHandle;
+export function prepare(dir: Dir, name: string, content: Buffer, target: FileTarget): Prepared {
+  const fd = openExisting(dir, name);
+  if (fd !== undefined) {
+    const kept = keepIfSame(fd, content, target);
+    if (kept === 'unchanged') closeSync(fd);
+    if (kept !== undefined) return kept === 'fixed' ? { outcome: 'fixed', fd } : { outcome: 'unchanged' };
+    closeSync(fd);
+  }
+  return { outcome: 'written', temp: writeTemp(dir, name, content, target) };
+}
+
+/** Applies a prepared destination: rename the temp over it, or fix its mode and owner. */
+export function commit(dir: Dir, name: string, prepared: Prepared, target: FileTarget): void {
+  if (prepared.temp !== undefined) renameIn(dir, prepared.temp, name);
+  if (prepared.fd !== undefined) {
+    try {
+      if (target.uid !== undefined || target.gid !== undefined) fchownSync(prepared.fd, target.uid ?? -1, target.gid ?? -1);
+      fchmodSync(prepared.fd, target.mode);
+    } catch (error) {
+      throw new FsError(`${dir.path}/${name}`, error, { doing: 'fixing its owner and mode' });
+    }
+  }
+}
+
+/** Undoes what prepare() made: the temp file is removed, a held destination closed. */
+export function discard(dir: Dir, prepared: Prepared): void {
+  if (prepared.temp !== undefined) removeIn(dir, prepared.temp);
+  release(prepared);
+}
+
+/** Closes what a committed destination held. */
+export function release(prepared: Prepared): void {
+  if (prepared.fd !== undefined) closeSync(prepared.fd);
+}
+
+function keepIfSame(fd: number, content: Buffer, target: FileTarget): 'unchanged' | 'fixed' | undefined {
+  const current = fstatSync(fd);
+  if (!current.isFile() || current.nlink !== 1 || current.size !== content.length || !sameBytes(fd, content)) return undefined;
+  const sameOwner = (target.uid === undefined || current.uid === target.uid) && (target.gid === undefined || current.gid === target.gid);
+  if (sameOwner && (current.mode & 0o7777) === target.mode) return 'unchanged';
+  return canFix(current) ? 'fixed' : undefined;
+}
+
+/** Root may fix any file; another user only its own (fchown and fchmod need ownership). */
+function canFix(current: Stats): boolean {
+  const euid = process.geteuid?.();
+  return euid === 0 || current.uid === euid;
+}
+
+function sameBytes(fd: number, content: Buffer): boolean {
+  const buffer = Buffer.allocUnsafe(content.length + 1);
+  let total = 0;
+  for (let read = -1; read !== 0 && total < buffer.length; total += read) read = readSync(fd, buffer, total, buffer.length - total, total);
+  return total === content.length && buffer.subarray(0, total).equals(content);
+}
+
+/** Creates the temp file exclusively, sets owner then mode (chown may clear set-id bits), writes and fsyncs it. */
+function writeTemp(dir: Dir, name: string, content: Buffer, target: FileTarget): string {
+  const temp = `.${name}.runsecrets-${randomBytes(6).toString('hex')}`;
+  const fd = createExclusive(dir, temp);
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (target.uid !== undefined || target.gid !== undefined) fchownSync(fd, target.uid ?? -1, target.gid ?? -1);
+    fchmodSync(fd, target.mode);
+    for (let written = 0; written < content.length; ) written += writeSync(fd, content, written, content.length - written);
+    fsyncSync(fd);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP') return undefined; // missing, or a symlink: the rename replaces it
-    throw writeError(destination, 'open', error);
+    closeSync(fd);
+    removeIn(dir, temp);
+    throw new FsError(`${dir.path}/${name}`, error, { doing: `writing its temp file ${temp}` });
   }
-  try {
-    const current = await step(destination, 'fstat', () => handle.stat());
-    if (!current.isFile() || current.size !== content.length) return undefined;
-    if (!(await step(destination, 'read', () => handle.readFile())).equals(content)) return undefined;
-    const sameOwner = (target.uid === undefined || current.uid === target.uid) && (target.gid === undefined || current.gid === target.gid);
-    if (sameOwner && (current.mode & 0o7777) === target.mode) return 'unchanged';
-    if (!sameOwner) await step(destination, 'chown', () => handle.chown(target.uid ?? -1, target.gid ?? -1));
-    await step(destination, 'chmod', () => handle.chmod(target.mode));
-    return 'fixed';
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates the temp file (O_EXCL), sets owner then mode (chown may clear set-id bits), writes and fsyncs. */
-async function writeTemp(temp: string, destination: string, content: Buffer, target: FileTarget): Promise<void> {
-  const handle = await step(destination, 'open', () => open(temp, 'wx', 0o600));
-  try {
-    if (target.uid !== undefined || target.gid !== undefined) await step(destination, 'chown', () => handle.chown(target.uid ?? -1, target.gid ?? -1));
-    await step(destination, 'chmod', () => handle.chmod(target.mode));
-    await step(destination, 'write', () => handle.writeFile(content));
-    await step(destination, 'fsync', () => handle.sync());
-  } finally {
-    await handle.close();
-  }
-}
-
-async function step<T>(destination: string, operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw writeError(destination, operation, error);
-  }
-}
-
-function writeError(destination: string, operation: string, error: unknown): RunsecretsError {
-  return new RunsecretsError('TEMPLATE_WRITE', `cannot write rendered file ${destination}: ${operation} failed: ${describeOsError(error)}`, 1, error);
+  closeSync(fd);
+  return temp;
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import { forwardSignals, warnIfPid1 } from '../process/forward-signals.js';
 import type { Launch } from '../process/exec.js';
+import type { Relaunch } from '../process/launcher-argument.js';
 import { resolveCommand } from '../process/resolve-command.js';
 import type { SpawnChild } from '../process/spawn-child.js';
 import { Supervisor } from '../process/supervisor.js';
@@ -24,16 +25,16 @@ export interface WatchRun {
   /** The first, valid, state: the child's env and the rendered files (already written). */
   readonly initial: WatchState;
   readonly credentials: Credentials | undefined;
-  /** Files the first read took values from (secrets, NAME_FILE targets, --env-files). */
+  /** Files the first read took values from (secrets, NAME_FILE targets, --dotenv files). */
   readonly readFiles: readonly string[];
-  /** How many variables the child gets, from secrets and from --env-file (countVariables). */
+  /** How many variables the child gets, from secrets and from --dotenv (countVariables). */
   readonly variableCount: string;
   /** Reads every source again, quietly. */
   readonly read: () => Promise<Reading>;
   /** Writes rendered files atomically, skipping unchanged ones. */
   readonly write: (files: WatchState['files']) => Promise<unknown>;
   /** The command line that runs runsecrets again (for the launcher). */
-  readonly relaunch: () => readonly string[];
+  readonly relaunch: () => Relaunch;
   readonly cwd: string;
   readonly log: Logger;
 }

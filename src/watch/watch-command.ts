@@ -9,8 +9,10 @@ import type { Problems } from '../errors.js';
 import type { Logger } from '../log.js';
 import { countVariables } from '../mapping/build-env.js';
 import type { Credentials } from '../privileges/resolve-user.js';
+import type { Relaunch } from '../process/launcher-argument.js';
+import type { Actor } from '../safe-fs/actor.js';
 import type { RenderedFile } from '../templates/index.js';
-import { identifyDirs } from '../templates/pinned-dir.js';
+import { identifyDirs } from '../templates/dir-identity.js';
 import type { MadeVariable } from '../types.js';
 import type { WatchState } from './diff.js';
 import type { Reading } from './rotation.js';
@@ -22,6 +24,8 @@ export interface PreparedRun {
   readonly variables: readonly Pick<MadeVariable, 'path' | 'source'>[];
   readonly unexported: readonly { readonly name: string; readonly path: string; readonly value: Buffer }[];
   readonly credentials: Credentials | undefined;
+  /** Who safe-fs acts as where root does not control alone. */
+  readonly actor: Actor | undefined;
   readonly rendered: readonly RenderedFile[];
   readonly problems: Problems;
 }
@@ -30,7 +34,7 @@ export interface PreparedRun {
 export interface WatchIo {
   readonly cwd: string;
   /** The command line that runs runsecrets again (the launcher of spawn-child.ts). */
-  readonly relaunch: () => readonly string[];
+  readonly relaunch: () => Relaunch;
 }
 
 /** Runs `prepared` (valid, its templates already written) in watch mode; resolves with the exit status. */
@@ -46,7 +50,7 @@ export async function watchCommand(config: Config, prepared: PreparedRun, prepar
   const write = async (files: WatchState['files']): Promise<unknown> => {
     if (files.length === 0) return [];
     const { writeRendered } = await import('../templates/index.js');
-    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner }, log, startDirs);
+    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner, actor: prepared.actor }, log, startDirs);
   };
   return runWatch({
     config,

@@ -15,7 +15,7 @@ import { basename, dirname, relative, sep } from 'node:path';
 export interface WatchSources {
   /** Secret dirs: every entry directly inside. */
   readonly dirs: readonly string[];
-  /** Single files: NAME_FILE targets, --env-files, template files. */
+  /** Single files: NAME_FILE targets, --dotenv files, template files. */
   readonly files: readonly string[];
   /** Template dirs: everything below. */
   readonly trees: readonly string[];

@@ -97,7 +97,7 @@ function templateCases(): Case[] {
     },
     { name: 'template: missing template file', exit: 1, message: /--template \/nonexistent\/app.tmpl:.*cannot read \/nonexistent\/app.tmpl: no such file/, args: (s) => ['--dir', s.dir, '--template', `/nonexistent/app.tmpl:${s.work}/out`, ...s.child] },
     {
-      name: 'template: destination cannot be written', exit: 1, message: /cannot create directory .*noexec\/sub for rendered files: stat failed: not a directory \(ENOTDIR\)/,
+      name: 'template: destination cannot be written', exit: 1, message: /cannot write rendered file .*noexec\/sub\/app\.conf: not a directory \(ENOTDIR\) at .*noexec; no rendered file was changed/,
       args: (s) => { writeFileSync(join(s.work, 'ok.tmpl'), '{{ secrets.api_key }}'); return ['--dir', s.dir, '--template', `${join(s.work, 'ok.tmpl')}:${s.noexec}/sub/app.conf`, ...s.child]; },
     },
   ];

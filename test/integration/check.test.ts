@@ -21,7 +21,7 @@ function fixture() {
 describe('--check', () => {
   it('prints every variable with source, length and fingerprint, the user and the resolved command', async () => {
     const { dir, envFile } = fixture();
-    const result = await runCli(['--check', '--dir', dir, '--env-file', envFile, '--user', SWITCHABLE_USER.spec, '--', 'sh', '-c', 'exit 0']);
+    const result = await runCli(['--check', '--dir', dir, '--dotenv', envFile, '--user', SWITCHABLE_USER.spec, '--', 'sh', '-c', 'exit 0']);
     expect(result.exitCode).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^runsecrets check: ok$/m);
@@ -33,7 +33,7 @@ describe('--check', () => {
     expect(out).toMatch(new RegExp(`DB_PASSWORD +file +${dir}/db-password +${VALUES.db.length} bytes +sha256:${sha8(VALUES.db)}`));
     expect(out).toMatch(new RegExp(`API_KEY +file .* sha256:${sha8(VALUES.api)}`));
     expect(out).toMatch(new RegExp(`MODE +dotenv +${dir}/app.env +${VALUES.dotenv.length} bytes`));
-    expect(out).toMatch(/LOG_LEVEL +env-file/);
+    expect(out).toMatch(/LOG_LEVEL +dotenv-file/);
     for (const value of Object.values(VALUES)) expect(out + result.stderr).not.toContain(value);
   });
 

@@ -45,9 +45,9 @@ describe(`the standalone executable ${EXE}`, requires(EXE_NEED), () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it('negative control: the same .env given with --env-file does reach the command', async () => {
+  it('negative control: the same .env given with --dotenv does reach the command', async () => {
     const { cwd } = bunFilesDir();
-    const result = await runCli(['--dir', tempDir(), '--env-file', join(cwd, '.env'), '--', 'env'], { cli: EXE, cwd });
+    const result = await runCli(['--dir', tempDir(), '--dotenv', join(cwd, '.env'), '--', 'env'], { cli: EXE, cwd });
     expect(result.exitCode).toBe(0);
     expect(result.stdout.split('\n')).toContain('FROM_DOTENV=1');
   });

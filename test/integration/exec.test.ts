@@ -56,11 +56,11 @@ describe('exec mode replaces runsecrets with the command', () => {
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets$/)]);
   });
 
-  it('counts --env-file values apart from the variables made from secrets', async () => {
+  it('counts --dotenv values apart from the variables made from secrets', async () => {
     const envFile = join(writeFiles(tempDir(), { 'dev.env': 'PORT=8080\nLOG_LEVEL=debug\n' }), 'dev.env');
-    const result = await runCli(['--dir', secretsDir({ 'db-password': 'pw' }), '--env-file', envFile, 'true']);
+    const result = await runCli(['--dir', secretsDir({ 'db-password': 'pw' }), '--dotenv', envFile, 'true']);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets and 2 from --env-file$/)]);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets and 2 from --dotenv$/)]);
   });
 
   it('warns once, naming them, when options only watch mode uses are given without --watch', async () => {
@@ -107,7 +107,7 @@ describe('exec mode replaces runsecrets with the command', () => {
 
   it('removes every RUNSECRETS_* twin from the child\'s environment, and keeps the rest', async () => {
     const dir = secretsDir({ 'db-password': 'pw' });
-    const env = baseEnv({ RUNSECRETS_DIR: dir, RUNSECRETS_LOG_LEVEL: 'warn', RUNSECRETS_TRIM: 'one', RUNSECRETS_NO_SUCH: 'x', KEEP_ME: 'yes' });
+    const env = baseEnv({ RUNSECRETS_DIR: dir, RUNSECRETS_LOG_LEVEL: 'warn', RUNSECRETS_TRIM: 'one', KEEP_ME: 'yes' });
     const result = await runCli(['env'], { env });
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
@@ -116,7 +116,15 @@ describe('exec mode replaces runsecrets with the command', () => {
     // The twins did take effect: the dir was read and the info line was silenced.
     expect(lines).toContain('DB_PASSWORD=pw');
     expect(result.stderr).not.toMatch(/runsecrets: exec /);
-    expect(result.stderr).toMatch(/RUNSECRETS_NO_SUCH is not a runsecrets option/);
+  });
+
+  it('refuses a RUNSECRETS_* name that is no option (exit 2, nothing started): a typo must not run the app as root', async () => {
+    const dir = secretsDir({ 'db-password': 'pw' });
+    const marker = join(tempDir(), 'started');
+    const result = await runCli(['touch', marker], { env: baseEnv({ RUNSECRETS_DIR: dir, RUNSECRETS_USR: 'nobody' }) });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trimEnd()).toBe('runsecrets: error: RUNSECRETS_USR is not a runsecrets option; did you mean RUNSECRETS_USER? Unset it or fix its name (see runsecrets --help)');
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
@@ -146,9 +154,9 @@ describe('127: command not found on the child\'s PATH', () => {
     expect(await runCli(['--dir', dir, 'rs-only-here'])).toMatchObject({ exitCode: 0, stdout: 'found in bin' });
   });
 
-  it('finds a command through a PATH from --env-file when none is inherited, which an inherited one beats', async () => {
+  it('finds a command through a PATH from --dotenv when none is inherited, which an inherited one beats', async () => {
     const envFile = join(writeFiles(tempDir(), { 'dev.env': `PATH=${pathWithBin}\n` }), 'dev.env');
-    const args = ['--dir', tempDir(), '--env-file', envFile, 'rs-only-here'];
+    const args = ['--dir', tempDir(), '--dotenv', envFile, 'rs-only-here'];
     expect(await runCli(args, { env: { HOME: '/root' } })).toMatchObject({ exitCode: 0, stdout: 'found in bin' });
     expectOneErrorLine(await runCli(args), 127);
   });

@@ -1,6 +1,6 @@
 // Where secrets come from and what the child's environment becomes (SPEC §2, §3),
 // through the built CLI: real secret dirs, Kubernetes symlink layouts, NAME_FILE,
-// --env-file, and a child that reports the exact environment it received.
+// --dotenv, and a child that reports the exact environment it received.
 
 import { chmodSync, existsSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -100,7 +100,7 @@ describe('--pristine', () => {
   });
 });
 
-describe('precedence: inherited < --env-file < secrets, except that inherited beats --env-file', () => {
+describe('precedence: inherited < --dotenv < secrets, except that inherited beats --dotenv', () => {
   it('a secret overrides an inherited variable, with an info line naming it and no value', async () => {
     const dir = secretsDir({ 'db-password': 'secret-value-123' });
     const result = await childEnv(['--dir', dir], baseEnv({ DB_PASSWORD: 'inherited-value-456' }));
@@ -112,10 +112,10 @@ describe('precedence: inherited < --env-file < secrets, except that inherited be
     expect((await childEnv(['--dir', dir])).stderr).not.toMatch(/overrides/);
   });
 
-  it('an inherited variable wins over --env-file; a secret wins over --env-file', async () => {
+  it('an inherited variable wins over --dotenv; a secret wins over --dotenv', async () => {
     const envFile = join(writeFiles(tempDir(), { 'dev.env': 'FROM_SHELL=file\nDB_PASSWORD=file\nONLY_FILE=file\n' }), 'dev.env');
     const dir = secretsDir({ 'db-password': 'secret' });
-    const { env } = await childEnv(['--dir', dir, '--env-file', envFile], baseEnv({ FROM_SHELL: 'shell' }));
+    const { env } = await childEnv(['--dir', dir, '--dotenv', envFile], baseEnv({ FROM_SHELL: 'shell' }));
     expect(env).toMatchObject({ FROM_SHELL: 'shell', DB_PASSWORD: 'secret', ONLY_FILE: 'file' });
   });
 
@@ -190,7 +190,11 @@ describe('secret dirs', () => {
     const result = await runCli(['--dir', dir, 'sh', '-c', 'echo started'], { prefix: asNobody });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/error: cannot read secret "locked" at .*permission denied/);
+    // Who was refused, what the file is, and what to do.
+    expect(result.stderr.trimEnd()).toMatch(/^runsecrets: error: cannot read secret "locked" at \S+: permission denied \(EACCES\) for uid 65534 \(gid 65534\): \S+\/locked is owner 0:0, mode 0000; make it readable by this user, or start runsecrets as root$/);
+    chmodSync(dir, 0o700);
+    const dirResult = await runCli(['--dir', dir, 'true'], { prefix: asNobody });
+    expect(dirResult.stderr.trimEnd()).toMatch(/^runsecrets: error: cannot read secrets dir \S+: permission denied \(EACCES\) for uid 65534 \(gid 65534\): \S+ is owner 0:0, mode 0700; make it readable by this user, or start runsecrets as root$/);
   });
 });
 

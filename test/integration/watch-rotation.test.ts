@@ -177,11 +177,11 @@ describe('what a rotation does', () => {
     expect(starts(watched)).toHaveLength(3);
   });
 
-  it('watches --env-file and NAME_FILE targets too', async () => {
+  it('watches --dotenv files and NAME_FILE targets too', async () => {
     const dir = secretsDir({ db: 'one\n' });
     const elsewhere = writeFiles(secretsDir({}), { 'dev.env': 'T_LEVEL=debug\n', token: 'tok-1\n' });
     const env = { T_TOKEN_FILE: join(elsewhere, 'token') };
-    const watched = await startWatch(['--wait', '50ms', '--file-env', 'any', '--dir', dir, '--env-file', join(elsewhere, 'dev.env'), '--prefix', 'T_', appScript()], { env: { ...baseEnvWith(env) } });
+    const watched = await startWatch(['--wait', '50ms', '--file-env', 'any', '--dir', dir, '--dotenv', join(elsewhere, 'dev.env'), '--prefix', 'T_', appScript()], { env: { ...baseEnvWith(env) } });
     running.push(watched);
     writeFileSync(join(elsewhere, 'dev.env'), 'T_LEVEL=info\n');
     await waitForStart(watched, /T_LEVEL=info /);

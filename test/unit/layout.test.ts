@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 
-const STAGES = ['cli', 'secrets', 'mapping', 'templates', 'privileges', 'process', 'watch'];
+const STAGES = ['safe-fs', 'cli', 'secrets', 'mapping', 'templates', 'privileges', 'process', 'watch'];
 const SHARED = new Set(['errors.ts', 'log.ts', 'types.ts', 'version.ts']);
 const src = join(ROOT, 'src');
 

@@ -46,6 +46,15 @@ describe('runsecrets command lines in the docs', () => {
     expect(config.command.length > 0 || config.check, 'a command, or --check').toBe(true);
   });
 
+  it('starts the bundle with `node --` wherever a doc or an example runs it: Node.js then reads none of its arguments', () => {
+    const files = ['README.md', 'examples/demo.sh', 'examples/legacy-app/run.sh', 'examples/compose/compose.yaml', 'Dockerfile.example', ...DOCS];
+    const runs = files.flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\bnode((?:[\s",]+-[-\w=]*)*)[\s",]+("?\$?[\w/.{}$-]*runsecrets\.mjs)/g)].map((match) => ({ file, flags: match[1] ?? '', script: match[2] ?? '' })));
+    expect(runs.length).toBeGreaterThanOrEqual(8);
+    for (const run of runs) expect(run.flags, `${run.file}: node${run.flags} ${run.script}`).toMatch(/(^|[\s",])--(?=[\s",]|$)/);
+    // Negative control: the pattern sees a run without it.
+    expect('node dist/runsecrets.mjs --check'.match(/\bnode((?:[\s",]+-[-\w=]*)*)[\s",]+("?\$?[\w/.{}$-]*runsecrets\.mjs)/)?.[1]).toBe('');
+  });
+
   it('negative control: a misspelled option in a doc line is refused', () => {
     expect(() => resolveConfig(runsecretsArgs('runsecrets --templat a:b -- app') ?? [], {})).toThrow(/--templat/);
     expect(words(`sh -c 'echo "a b"' "c d"`)).toEqual(['sh', '-c', 'echo "a b"', 'c d']);

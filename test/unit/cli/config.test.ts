@@ -56,10 +56,21 @@ describe('resolveConfig', () => {
     expect(config.explicit).toBe(false);
   });
 
-  it('treats an empty twin as unset and reports unknown RUNSECRETS_* names', () => {
-    const config = resolveConfig(['true'], { RUNSECRETS_USER: '', RUNSECRETS_USR: 'app' });
-    expect(config.user).toBeUndefined();
-    expect(config.unknownTwins).toEqual(['RUNSECRETS_USR']);
+  it('treats an empty twin as unset', () => {
+    expect(resolveConfig(['true'], { RUNSECRETS_USER: '' }).user).toBeUndefined();
+  });
+
+  it('refuses a RUNSECRETS_* name that is no option, as a typo in a flag is refused (the app would run as root)', () => {
+    expect(() => resolveConfig(['true'], { RUNSECRETS_USR: 'app' })).toThrow(/^RUNSECRETS_USR is not a runsecrets option; did you mean RUNSECRETS_USER\? Unset it or fix its name \(see runsecrets --help\)$/);
+    expect(() => resolveConfig(['true'], { RUNSECRETS_COLOUR: '1' })).toThrow(/^RUNSECRETS_COLOUR is not a runsecrets option\. Unset it/);
+    // Negative control: the right name is taken.
+    expect(resolveConfig(['true'], { RUNSECRETS_USER: 'app' }).user).toBe('app');
+  });
+
+  it('names the new option for --env-file and its twin, which Node.js would intercept', () => {
+    expect(() => resolveConfig(['--env-file', 'dev.env', 'true'], {})).toThrow(/option --env-file is now --dotenv \(Node\.js acts on any --env-file argument/);
+    expect(() => resolveConfig(['true'], { RUNSECRETS_ENV_FILE: 'dev.env' })).toThrow(/RUNSECRETS_ENV_FILE is now RUNSECRETS_DOTENV/);
+    expect(resolveConfig(['--dotenv', 'dev.env', 'true'], {}).envFiles).toEqual(['dev.env']);
   });
 
   it.each([

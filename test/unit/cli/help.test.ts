@@ -11,7 +11,7 @@ const DOCUMENTED: readonly (readonly [option: string, twin: string, fallback: st
   ['--trim all|one|none', 'RUNSECRETS_TRIM', 'all'],
   ['--max-size BYTES', 'RUNSECRETS_MAX_SIZE', '1MiB'],
   ['--file-env secrets|any|off', 'RUNSECRETS_FILE_ENV', 'secrets'],
-  ['--env-file FILE', 'RUNSECRETS_ENV_FILE', ''],
+  ['--dotenv FILE', 'RUNSECRETS_DOTENV', ''],
   ['--prefix P', 'RUNSECRETS_PREFIX', ''],
   ['--map', 'RUNSECRETS_MAP', ''],
   ['--explicit', 'RUNSECRETS_EXPLICIT', 'off'],

@@ -98,7 +98,7 @@ describe('buildEnv', () => {
     expect(plan([], sources([secret('bin', value)])).problems).toEqual([]);
   });
 
-  it('inherited variables win over --env-file; secrets win over both', () => {
+  it('inherited variables win over --dotenv files; secrets win over both', () => {
     const envFiles = [
       { variable: 'A', value: Buffer.from('file'), path: '/e' },
       { variable: 'B', value: Buffer.from('file'), path: '/e' },
@@ -106,10 +106,10 @@ describe('buildEnv', () => {
     ];
     const result = plan([], sources([secret('c', 'secret')], { envFiles }), { A: 'inherited' });
     expect(result.env).toEqual({ A: 'inherited', B: 'file', C: 'secret' });
-    expect(result.variables.map((v) => `${v.name}:${v.source}`)).toEqual(['C:file', 'B:env-file']);
+    expect(result.variables.map((v) => `${v.name}:${v.source}`)).toEqual(['C:file', 'B:dotenv-file']);
   });
 
-  it('a later --env-file wins over an earlier one', () => {
+  it('a later --dotenv file wins over an earlier one', () => {
     const envFiles = [
       { variable: 'A', value: Buffer.from('first'), path: '/e1' },
       { variable: 'A', value: Buffer.from('second'), path: '/e2' },
@@ -129,12 +129,12 @@ describe('buildEnv', () => {
 });
 
 describe('countVariables (the start line, exec and watch mode)', () => {
-  it('counts --env-file values apart from the variables made from secrets', () => {
+  it('counts --dotenv values apart from the variables made from secrets', () => {
     const input = sources([secret('db', 'pw')], { envFiles: [{ variable: 'PORT', path: '/dev.env', value: Buffer.from('8080') }, { variable: 'MODE', path: '/dev.env', value: Buffer.from('dev') }] });
-    expect(countVariables(plan([], input).variables)).toBe('1 variable(s) from secrets and 2 from --env-file');
+    expect(countVariables(plan([], input).variables)).toBe('1 variable(s) from secrets and 2 from --dotenv');
   });
 
-  it('says nothing of --env-file when none gave a variable (an inherited one wins over it)', () => {
+  it('says nothing of --dotenv when none gave a variable (an inherited one wins over it)', () => {
     const input = sources([secret('db', 'pw')], { envFiles: [{ variable: 'PORT', path: '/dev.env', value: Buffer.from('8080') }] });
     expect(countVariables(plan([], input, { PORT: '9000' }).variables)).toBe('1 variable(s) from secrets');
   });

@@ -25,7 +25,7 @@ async function render(templates: Record<string, string>, secrets = SECRETS, env:
   const dir = writeFiles(tempDir(), templates);
   const problems = new Problems();
   const map = new Map(Object.entries(secrets).map(([name, value]) => [name, { value: Buffer.from(value) }]));
-  const files = await renderTemplates(Object.keys(templates).map((name) => ({ source: join(dir, name), destination: join(dir, 'out', name) })), { secrets: map, env }, problems);
+  const files = await renderTemplates(Object.keys(templates).map((name) => ({ source: join(dir, name), destination: join(dir, 'out', name) })), { secrets: map, env }, undefined, problems);
   const out = Object.fromEntries(files.map((f) => [f.source.slice(dir.length + 1), f.content.toString('utf8')]));
   return { dir, out, problems: problems.list.map((p) => p.message) };
 }
@@ -115,7 +115,7 @@ describe('renderTemplates', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'bin.tmpl'), Buffer.from([0xff, 0xfe, 0x00]));
     const problems = new Problems();
-    await renderTemplates([{ source: join(dir, 'bin.tmpl'), destination: join(dir, 'out') }], { secrets: new Map(), env: {} }, problems);
+    await renderTemplates([{ source: join(dir, 'bin.tmpl'), destination: join(dir, 'out') }], { secrets: new Map(), env: {} }, undefined, problems);
     expect(problems.list.map((p) => p.message)).toEqual([`template ${dir}/bin.tmpl is not UTF-8 text; save it as UTF-8`]);
   });
 });

@@ -13,7 +13,7 @@ import { tempDir, writeFiles } from '../../helpers/fixtures.js';
 async function problemsOf(text: string): Promise<string[]> {
   const dir = writeFiles(tempDir(), { 't.tmpl': text });
   const problems = new Problems();
-  const rendered = await renderTemplates([{ source: join(dir, 't.tmpl'), destination: join(dir, 'out') }], { secrets: new Map(), env: {} }, problems);
+  const rendered = await renderTemplates([{ source: join(dir, 't.tmpl'), destination: join(dir, 'out') }], { secrets: new Map(), env: {} }, undefined, problems);
   expect(rendered).toEqual([]);
   return problems.list.map((p) => p.message.replace(`template ${dir}/t.tmpl, `, ''));
 }
