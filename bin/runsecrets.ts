@@ -66,7 +66,7 @@ function runtimeFacts(): RuntimeFacts {
     cmdline,
     args: process.argv.slice(2),
     options: bun ? process.env.BUN_OPTIONS : process.env.NODE_OPTIONS,
-    inspectVariables: Object.keys(process.env).filter((name) => name.startsWith('BUN_INSPECT')),
+    inspectVariables: bun ? Object.keys(process.env).filter((name) => name.startsWith('BUN_INSPECT')) : [],
     inspectorListening: !bun && inspectorUrl() !== undefined,
   };
 }

@@ -13,7 +13,7 @@ import { switchUser } from './privileges/switch-user.js';
 import { execCommand, execFallback } from './process/exec.js';
 import { runtimeProblem, type RuntimeFacts } from './privileges/runtime-check.js';
 import { LAUNCHER_ARGUMENT, type Relaunch } from './process/launcher-argument.js';
-import { accessExecutable, modeBitsExecutable, resolveCommand } from './process/resolve-command.js';
+import { accessExecutable, checkedLaunch, modeBitsExecutable } from './process/resolve-command.js';
 import { VERSION, versionLine } from './version.js';
 
 /** What main needs from the outside world; bin/ passes the real ones. */
@@ -70,11 +70,11 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
     // 6. Drop privileges, then find the command as the user who will run it.
     if (prepared.credentials !== undefined) switchUser(prepared.credentials);
-    const path = resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, accessExecutable);
+    const launch = checkedLaunch(config.command, prepared.env, io.cwd, accessExecutable);
 
     // 7. Replace this process with the command.
-    await logStart(log, path, prepared);
-    return await execCommand({ path, argv: config.command, env: prepared.env }, log);
+    await logStart(log, launch.path, prepared);
+    return await execCommand(launch, log);
   } catch (error) {
     return reportFatal(log, error);
   }
@@ -85,7 +85,7 @@ async function check(config: Config, prepared: Prepared, io: Io): Promise<number
   const user = credentials ?? { uid: io.caller.uid, gid: io.caller.gid, groups: [] };
   const command = config.command[0];
   const commandPath = command === undefined ? undefined
-    : problems.attempt(() => resolveCommand(command, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])));
+    : problems.attempt(() => checkedLaunch(config.command, prepared.env, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])).path);
   const { checkDocument, checkText } = await import('./check/report.js');
   const { findLeftovers } = await import('./check/leftovers.js');
   const templates = prepared.templateFiles.map((file) => ({ ...file, mode: config.templateMode, uid: user.uid, gid: user.gid, content: prepared.rendered.find((r) => r.destination === file.destination)?.content }));
@@ -99,7 +99,7 @@ async function writeTemplates(config: Config, prepared: Prepared, io: Io, log: L
   if (prepared.rendered.length === 0) return;
   // A command that cannot run fails before anything is written; the lookup that counts follows the switch.
   const user = prepared.credentials ?? { uid: io.caller.uid, gid: io.caller.gid, groups: [] };
-  resolveCommand(config.command[0] as string, prepared.env.PATH, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups]));
+  checkedLaunch(config.command, prepared.env, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups]));
   const { writeRendered } = await import('./templates/index.js');
   const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
   await writeRendered(prepared.rendered, { mode: config.templateMode, ...owner, actor: prepared.actor }, log);

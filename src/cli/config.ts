@@ -6,7 +6,7 @@ import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log.js';
 import { OPTIONS, twinName, type OptionSpec } from './options.js';
 import { parseArgs } from './parse-args.js';
 import { rejectUnknownTwins } from './twins.js';
-import { parseChoice, parseDuration, parseMapping, parseMode, parsePrefix, parseSignal, parseSize, parseSwitch, parseTemplate, parseWait } from './values.js';
+import { parseChoice, parseDuration, parseInterval, parseMapping, parseMode, parsePrefix, parseSignal, parseSize, parseSwitch, parseTemplate, parseWait } from './values.js';
 
 export type TrimMode = 'all' | 'one' | 'none';
 export type FileEnvPolicy = 'secrets' | 'any' | 'off';
@@ -40,6 +40,8 @@ export interface Config {
   readonly stopTimeout: number;
   /** Polling interval in ms; undefined watches with inotify. */
   readonly poll: number | undefined;
+  /** Interval in ms of the full re-read that backs the watcher up; undefined: off. */
+  readonly resync: number | undefined;
   readonly check: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -50,6 +52,13 @@ export interface Config {
   /** Watch-only options given (as flag or twin), by the name they were given as: without --watch they do nothing. */
   readonly watchOnly: readonly string[];
 }
+
+/** Shortest --poll and --resync intervals, in ms: shorter ones only burn CPU. */
+const MIN_POLL = 50;
+const MIN_RESYNC = 1000;
+
+/** --resync's default: a missed change is applied within a minute, about kubelet's own delay. */
+const DEFAULT_RESYNC = 60_000;
 
 /** Default secret dir when neither --dir nor RUNSECRETS_DIR is given. */
 export const DEFAULT_DIR = '/run/secrets';
@@ -93,7 +102,6 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     return found === undefined ? fallback : parse(found.label, found.text);
   };
   const templates = list('template');
-  const poll = one('poll');
   const mapped = maps.items.map((text) => parseMapping(maps.label, text));
   rejectDuplicateTargets(mapped, maps.label);
   return {
@@ -116,7 +124,8 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     reloadSignal: typed<NodeJS.Signals | undefined>('reload-signal', parseSignal, undefined),
     stopSignal: typed('stop-signal', parseSignal, 'SIGTERM'),
     stopTimeout: typed('stop-timeout', parseDuration, 10_000),
-    poll: poll === undefined || poll.text === 'off' ? undefined : parseDuration(poll.label, poll.text),
+    poll: typed<number | undefined>('poll', (label, text) => parseInterval(label, text, MIN_POLL), undefined),
+    resync: typed<number | undefined>('resync', (label, text) => parseInterval(label, text, MIN_RESYNC), DEFAULT_RESYNC),
     check: flag('check'),
     logLevel: choice<LogLevel>('log-level', LOG_LEVELS, 'info'),
     logFormat: choice<LogFormat>('log-format', ['text', 'json'], 'text'),

@@ -58,24 +58,42 @@ export function parseMapping(label: Label, text: string): { variable: string; se
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A duration in milliseconds: `200ms`, `2s`, `1.5s`, `1m`, `0`. */
-export function parseDuration(label: Label, text: string): number {
+/**
+ * The longest duration runsecrets accepts, in ms: 2^31-1 (about 24.8 days), the
+ * longest delay Node.js's timers hold. Past it, setTimeout fires after 1 ms instead
+ * (with a TimeoutOverflowWarning), so `--stop-timeout 1000h` would SIGKILL at once.
+ */
+export const MAX_DURATION = 2 ** 31 - 1;
+
+/** A duration in milliseconds, `min` to MAX_DURATION: `200ms`, `2s`, `1.5s`, `1m`, `0`. */
+export function parseDuration(label: Label, text: string, min = 0): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   const unit = match?.[2] === undefined ? (Number(match?.[1]) === 0 ? 1 : undefined) : DURATION_UNITS[match[2]];
   if (match === null || unit === undefined) {
     throw usageError(`${label} must be a duration like 0, 200ms, 2s or 1m, got ${JSON.stringify(text)}`);
   }
-  return Math.round(Number(match[1]) * unit);
+  const ms = Math.round(Number(match[1]) * unit);
+  if (ms > MAX_DURATION) throw usageError(`${label} must be at most 596h (${MAX_DURATION} ms, the longest timer Node.js runs), got ${JSON.stringify(text)}`);
+  if (ms < min) throw usageError(`${label} must be at least ${min}ms, got ${JSON.stringify(text)}`);
+  return ms;
 }
 
-/** `MIN[:MAX]` as consul-template's wait: MAX defaults to 4×MIN and may not be below MIN. */
+/** `MIN[:MAX]` as consul-template's wait: MAX defaults to 4×MIN (at most MAX_DURATION) and may not be below MIN. */
 export function parseWait(label: Label, text: string): { min: number; max: number } {
   const [minText = '', maxText, extra] = text.split(':');
   if (extra !== undefined) throw usageError(`${label} takes MIN[:MAX] like 200ms:2s, got ${JSON.stringify(text)}`);
   const min = parseDuration(label, minText);
-  const max = maxText === undefined ? min * 4 : parseDuration(label, maxText);
+  const max = maxText === undefined ? Math.min(min * 4, MAX_DURATION) : parseDuration(label, maxText);
   if (max < min) throw usageError(`${label} has MAX below MIN in ${JSON.stringify(text)}; give MIN:MAX with MIN <= MAX`);
   return { min, max };
+}
+
+/**
+ * An interval that can be turned off: `off`, or a duration of at least `min` ms (a
+ * poll every few ms would only burn CPU).
+ */
+export function parseInterval(label: Label, text: string, min: number): number | undefined {
+  return text.trim() === 'off' ? undefined : parseDuration(label, text, min);
 }
 
 /** A signal by name (`SIGHUP`, `HUP`, `hup`) or number; returned as its SIG name. */

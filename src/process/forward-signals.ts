@@ -2,8 +2,6 @@
 // runsecrets stoppable as PID 1: the kernel drops signals that PID 1 has no handler
 // for, so without listeners `docker stop` would wait out its timeout and SIGKILL.
 
-import { readFileSync } from 'node:fs';
-
 /**
  * Signals forwarded to the child: every one Node can catch except SIGCHLD (ours to
  * handle) and the synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, …), which
@@ -17,45 +15,21 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
 ];
 
 /**
- * What a terminal sends to its whole foreground process group: ^C, ^\ and ^Z, and
- * SIGWINCH when its size changes.
- */
-const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH']);
-
-/**
  * Routes every forwarded signal to `onSignal` until the returned function is called.
- * `delivered` is true when the child already has the signal: it shares this process's
- * group (`childInOwnGroup` false), that group is its terminal's foreground group, and the
- * signal is one the terminal sends (`docker run -it`, then ^C). Sending it again would
- * give the app two SIGINTs for one ^C, which many apps take as "force quit". A `kill` of
- * one of those four signals to runsecrets alone, in that situation, is therefore not
- * passed on; with --signal-group the child has its own group and gets every signal once.
+ *
+ * Each one reaches the app exactly once, through runsecrets: the Supervisor starts every
+ * child in a session of its own (setsid), so a terminal's ^C, ^\\, ^Z and resize signal
+ * the foreground group runsecrets is in, and never the app directly. Were the app in
+ * runsecrets' group, one ^C would reach it twice (many apps take a second SIGINT as
+ * "quit now"), and with no siginfo in Node.js runsecrets could not tell that ^C from a
+ * `docker stop` whose STOPSIGNAL is SIGINT or SIGQUIT, which must reach the app.
  */
-export function forwardSignals(onSignal: (signal: NodeJS.Signals, delivered: boolean) => void, childInOwnGroup: boolean): () => void {
-  const listener = (signal: NodeJS.Signals): void => onSignal(signal, !childInOwnGroup && TERMINAL_SIGNALS.has(signal) && inForegroundGroup());
+export function forwardSignals(onSignal: (signal: NodeJS.Signals) => void): () => void {
+  const listener = (signal: NodeJS.Signals): void => onSignal(signal);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, listener);
   return () => {
     for (const signal of FORWARDED_SIGNALS) process.off(signal, listener);
   };
-}
-
-/**
- * Whether this process is in the foreground process group of a controlling terminal:
- * fields 5 (pgrp) and 8 (tpgid, -1 without a terminal) of /proc/self/stat, read after
- * the command name, which may contain spaces and parentheses.
- */
-export function inForegroundGroup(stat = readStat()): boolean {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const [pgrp, tpgid] = [Number(fields[2]), Number(fields[5])];
-  return tpgid > 0 && tpgid === pgrp;
-}
-
-function readStat(): string {
-  try {
-    return readFileSync('/proc/self/stat', 'utf8');
-  } catch {
-    return '';
-  }
 }
 
 /** Warns once, as PID 1, that orphans are not reaped, and how to fix it. */

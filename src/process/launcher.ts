@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import { switchUser } from '../privileges/switch-user.js';
 import { execCommand } from './exec.js';
 import { LAUNCHER_ARGUMENT, LAUNCHER_EXEC_FD, LAUNCHER_FD } from './launcher-argument.js';
-import { accessExecutable, resolveCommand } from './resolve-command.js';
+import { accessExecutable, checkedLaunch } from './resolve-command.js';
 import type { LaunchRequest } from './spawn-child.js';
 
 /** Runs the launcher; only returns (with an exit status) if the command could not start. */
@@ -17,14 +17,14 @@ export async function runLauncher(cwd: string, log: Logger): Promise<number> {
   // (A SIGUSR1 that lands before the exec is already taken from Node's inspector: take-sigusr1.ts.)
   const { credentials, launch } = readRequest();
   switchUser({ ...credentials, home: launch.env.HOME ?? '/' });
-  const path = resolveCommand(launch.path, launch.env.PATH, cwd, accessExecutable);
+  const checked = checkedLaunch(launch.argv, launch.env, cwd, accessExecutable, launch.path);
   // Tells the supervisor that the command runs from now on: signals it held go to the app.
   try {
     closeSync(LAUNCHER_EXEC_FD);
   } catch {
     // Not started by a supervisor (EBADF): nobody waits.
   }
-  return execCommand({ ...launch, path }, log);
+  return execCommand(checked, log);
 }
 
 function readRequest(): LaunchRequest {

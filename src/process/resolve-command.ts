@@ -1,12 +1,16 @@
 // Finds the command on the child's PATH and proves it can run before anything is
 // exec'd: a failed process.execve aborts Node (exit 134), so 127 and 126 are decided
-// here, including a missing #! interpreter or ELF loader.
+// here (a missing #! interpreter or ELF loader, a format the kernel refuses, a file
+// open for writing), and 1 for an environment over the exec size limit.
 
 import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, resolve } from 'node:path';
 import { RunsecretsError } from '../errors.js';
 import { allows, unsearchable, X } from '../privileges/permission-bits.js';
-import { findInterpreter } from './interpreter.js';
+import type { Launch } from './exec.js';
+import { readExecFormat } from './exec-format.js';
+import { checkExecSize } from './exec-size.js';
+import { findWriters } from './text-busy.js';
 
 /** Decides whether a file may be executed by whoever will run it. */
 export type CanExecute = (path: string, stats: Stats) => boolean;
@@ -21,8 +25,30 @@ export const accessExecutable: CanExecute = (path) => {
   }
 };
 
+/** A command found on PATH and proven runnable. */
+export interface Command {
+  readonly path: string;
+  /** Strings the kernel adds to the exec for a `#!` script (interpreter, argument, script path), level by level. */
+  readonly added: readonly string[];
+}
+
 /** Resolves `command` to an absolute path that can be executed, or throws 127 / 126. */
 export function resolveCommand(command: string, pathVariable: string | undefined, cwd: string, canExecute: CanExecute): string {
+  return findCommand(command, pathVariable, cwd, canExecute).path;
+}
+
+/**
+ * The launch of `argv` with `env`: `command` (default argv[0]) found on the env's PATH,
+ * runnable, within the exec size limit; throws 127, 126 or 1 (E2BIG).
+ */
+export function checkedLaunch(argv: readonly string[], env: Readonly<Record<string, string>>, cwd: string, canExecute: CanExecute, command = argv[0] ?? ''): Launch {
+  const { path, added } = findCommand(command, env.PATH, cwd, canExecute);
+  checkExecSize({ path, argv, env, added });
+  return { path, argv, env };
+}
+
+/** resolveCommand, with what a script adds to the exec. */
+export function findCommand(command: string, pathVariable: string | undefined, cwd: string, canExecute: CanExecute): Command {
   if (command === '') throw notFound(command, 'an empty command');
   const dirs = pathVariable === undefined || pathVariable === '' ? [] : pathVariable.split(delimiter);
   const candidates = command.includes('/') ? [resolve(cwd, command)] : dirs.map((dir) => resolve(cwd, dir || '.', command));
@@ -30,7 +56,7 @@ export function resolveCommand(command: string, pathVariable: string | undefined
   for (const candidate of candidates) {
     const stats = statOrUndefined(candidate);
     if (stats === undefined || (stats.isDirectory() && !command.includes('/'))) continue;
-    if (stats.isFile() && canExecute(candidate, stats)) return checkRunnable(command, candidate, canExecute);
+    if (stats.isFile() && canExecute(candidate, stats)) return { path: candidate, added: checkRunnable(command, candidate, stats, canExecute) };
     denied ??= candidate;
   }
   if (denied !== undefined) throw notExecutable(command, denied);
@@ -42,19 +68,37 @@ function notExecutable(command: string, path: string): RunsecretsError {
   return new RunsecretsError('NOT_EXECUTABLE', `command "${command}" at ${path} ${what}`, 126);
 }
 
-function checkRunnable(command: string, path: string, canExecute: CanExecute): string {
-  const interpreter = findInterpreter(path);
-  if (interpreter.kind === 'unknown') {
-    throw new RunsecretsError('EXEC_FORMAT', `command "${command}" at ${path} is neither a binary nor a script with a #! line; add one`, 126);
+/** The kernel runs at most six format handlers per exec (fs/exec.c, exec_binprm: depth > 5 is ELOOP): five #! levels, then a binary. */
+const MAX_SCRIPTS = 5;
+
+/**
+ * Proves that execve will accept `path`: a format the kernel runs, its #! interpreter
+ * (itself proven, level by level) or ELF loader present, nobody writing to it. Returns
+ * the strings a script adds to the exec.
+ */
+function checkRunnable(command: string, path: string, stats: Stats, canExecute: CanExecute, depth = 0): string[] {
+  const fail = (code: string, why: string): RunsecretsError => new RunsecretsError(code, `command "${command}" at ${path} ${why}`, 126);
+  const format = readExecFormat(path, stats.size);
+  if (format.kind === 'refused') throw fail('EXEC_FORMAT', format.reason);
+  const writers = findWriters(stats);
+  if (writers.length > 0) {
+    const who = writers.map((writer) => (writer.pid === process.pid ? `runsecrets itself (pid ${writer.pid}: a descriptor it was started with; close it first)` : `${writer.name} (pid ${writer.pid})`)).join(', ');
+    throw fail('TEXT_BUSY', `is open for writing by ${who}, so the kernel refuses to run it (ETXTBSY); start it once the writing is done`);
   }
-  if (interpreter.kind === 'needs') {
-    const stats = statOrUndefined(interpreter.path);
-    if (stats === undefined || !stats.isFile() || !canExecute(interpreter.path, stats)) {
-      const what = interpreter.via === 'script' ? 'interpreter (#! line)' : 'ELF loader';
-      throw new RunsecretsError('BAD_INTERPRETER', `command "${command}" at ${path} needs ${what} ${interpreter.path}, which is missing or not executable`, 126);
-    }
+  if (format.kind === 'elf' && format.loader !== undefined) {
+    const loader = statOrUndefined(format.loader);
+    if (loader === undefined || !loader.isFile() || !canExecute(format.loader, loader)) throw fail('BAD_INTERPRETER', `needs ELF loader ${format.loader}, which is missing or not executable`);
   }
-  return path;
+  if (format.kind !== 'script') return [];
+  const interpreter = statOrUndefined(format.interpreter);
+  if (interpreter === undefined || !interpreter.isFile() || !canExecute(format.interpreter, interpreter)) {
+    throw fail('BAD_INTERPRETER', `needs interpreter (#! line) ${format.interpreter}, which is missing or not executable`);
+  }
+  if (depth >= MAX_SCRIPTS) throw fail('EXEC_FORMAT', `has #! interpreters nested more than ${MAX_SCRIPTS} deep, which the kernel refuses (ELOOP)`);
+  // A nested level drops its argv[0] (this interpreter) for its script path (the same
+  // string) and its own interpreter: only what follows the path is new.
+  const below = checkRunnable(command, format.interpreter, interpreter, canExecute, depth + 1).slice(1);
+  return [path, ...(format.argument === undefined ? [] : [format.argument]), format.interpreter, ...below];
 }
 
 function statOrUndefined(path: string): Stats | undefined {

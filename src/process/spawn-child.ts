@@ -14,7 +14,7 @@ import type { Credentials } from '../privileges/resolve-user.js';
 import type { Launch } from './exec.js';
 import { LAUNCHER_ARGUMENT, LAUNCHER_EXEC_FD, LAUNCHER_FD } from './launcher-argument.js';
 
-/** Starts one child; `detached` gives it its own session and process group (setsid). */
+/** Starts one child; `detached` gives it its own session and process group (setsid): the Supervisor always asks for it. */
 export type SpawnChild = (launch: Launch, detached: boolean) => Started;
 
 /** A child just spawned. */

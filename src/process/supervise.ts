@@ -24,7 +24,7 @@ export async function superviseCommand(launch: Launch, log: Logger): Promise<num
   });
   // Listen before spawning: a signal that arrives while the child starts must be
   // forwarded, not kill runsecrets and orphan the child.
-  const stopForwarding = forwardSignals((signal, delivered) => supervisor.signal(signal, delivered), false);
+  const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
   try {
     supervisor.start();
     return await supervisor.done;

@@ -1,7 +1,10 @@
 // The supervisor, after consul-template's child/: start, signal, restart (stop signal,
 // stop timeout, SIGKILL, start) and one exit promise per generation, so that an old
 // child's exit is never taken for the new one's. A child that exits on its own ends
-// supervision with its status; it is never restarted.
+// supervision with its status; it is never restarted. One that dies of the reload
+// signal runsecrets itself sent (an app killed before it installed its handler) is
+// started again, once in a row. A child that cannot be started ends supervision with
+// a line that says why, so there is never a moment without a child and without an end.
 
 import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -15,7 +18,7 @@ export interface SupervisorOptions {
   readonly spawn: SpawnChild;
   /** The first generation's command; restart() passes the next one's. */
   readonly launch: Launch;
-  /** true: every signal goes to the child's process group (the child gets its own); false: to the child alone. */
+  /** true: every signal goes to the child's process group; false: to the child alone. Either way the child has its own session. */
   readonly signalGroup: boolean;
   /** Sent to stop a child for a restart. */
   readonly stopSignal: NodeJS.Signals;
@@ -36,16 +39,26 @@ export interface ChildExit {
 
 interface Generation {
   readonly child: ChildProcess;
+  readonly launch: Launch;
+  readonly started: number;
   readonly exited: Promise<ChildExit>;
   /** Whether the process runs the command itself yet (see Started in spawn-child.ts). */
   isRunning: boolean;
   /** True once restart() stops it: its exit is expected, not the end of supervision. */
   replacing: boolean;
+  /** The reload signal runsecrets sent it last (and when), unless the same signal came from outside since. */
+  reloadSent: NodeJS.Signals | undefined;
+  reloadAt: number;
+  /** Started again after its predecessor died of the reload signal; cleared once it outlives one. */
+  revived: boolean;
 }
+
+/** What restart() did. */
+export type RestartResult = 'started' | 'ending' | 'failed';
 
 /** The shell's exit status for a child that ended with `code` or died of `signal`. */
 export function exitStatus(exit: ChildExit): number {
-  if (exit.error !== undefined) return exit.error.code === 'ENOENT' ? 127 : 126;
+  if (exit.error !== undefined) return exit.error.code === 'ENOENT' ? 127 : exit.error.code === 'E2BIG' ? 1 : 126;
   if (exit.signal !== null) return 128 + (constants.signals[exit.signal] ?? 0);
   return exit.code ?? 1;
 }
@@ -82,18 +95,28 @@ export class Supervisor {
     this.#startGeneration(this.#options.launch);
   }
 
-  /**
-   * Forwards a received signal, unless the child already got it from the terminal
-   * (`delivered`); a terminating one also rules out any further start.
-   */
-  signal(signal: NodeJS.Signals, delivered = false): void {
+  /** Forwards a received signal; a terminating one also rules out any further start. */
+  signal(signal: NodeJS.Signals): void {
     if (this.#options.terminating.has(signal)) this.#stopRequested = true;
-    if (!delivered) this.send(signal);
+    // The same signal from outside: a death of it is the sender's doing, not the reload's.
+    if (this.#current?.reloadSent === signal) this.#current.reloadSent = undefined;
+    this.send(signal);
   }
 
-  /** Sends `signal` to the child (or its group) without any other effect: the reload signal. */
+  /** Sends `signal` to the child (or its group) without any other effect. */
   send(signal: NodeJS.Signals): void {
     if (this.#current !== undefined) this.#sendTo(this.#current, signal);
+  }
+
+  /** Sends the reload signal; a child that dies of it is started again, once in a row. */
+  reload(signal: NodeJS.Signals): void {
+    const current = this.#current;
+    if (current === undefined) return;
+    // Still alive since the last reload: that one was survived, so a death now may be revived again.
+    if (current.reloadSent !== undefined) current.revived = false;
+    if (!this.#sendTo(current, signal)) return;
+    current.reloadSent = signal;
+    current.reloadAt = performance.now();
   }
 
   /**
@@ -103,39 +126,39 @@ export class Supervisor {
    * running yet, is dropped: the launcher would die of SIGHUP or SIGUSR2 and take
    * supervision down with it, and the app about to start reads its fresh config anyway.
    */
-  #sendTo(generation: Generation, signal: NodeJS.Signals): void {
-    if (generation.isRunning || signal === 'SIGKILL' || this.#options.terminating.has(signal)) {
-      this.#deliver(generation, signal);
-    } else {
-      this.#options.log.debug(`${signal} arrived while the command was being started; not passed on`);
-    }
+  #sendTo(generation: Generation, signal: NodeJS.Signals): boolean {
+    if (generation.isRunning || signal === 'SIGKILL' || this.#options.terminating.has(signal)) return this.#deliver(generation, signal);
+    this.#options.log.debug(`${signal} arrived while the command was being started; not passed on`);
+    return false;
   }
 
-  #deliver({ child }: Generation, signal: NodeJS.Signals): void {
-    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  #deliver({ child }: Generation, signal: NodeJS.Signals): boolean {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return false;
     try {
       process.kill(this.#options.signalGroup ? -child.pid : child.pid, signal);
+      return true;
     } catch {
       // ESRCH: it exited in between; its exit event follows.
+      return false;
     }
   }
 
   /**
    * Stops the child (stop signal, then SIGKILL after the stop timeout) and starts
-   * `launch`. Resolves true once the new child is spawned; false, starting nothing,
-   * when supervision is over or a terminating signal arrived before or during the stop.
+   * `launch`. Resolves 'started' once the new child is spawned; 'ending', starting
+   * nothing, when supervision is over or a terminating signal arrived before or during
+   * the stop; 'failed' when the new child could not be spawned, which ends supervision.
    */
-  async restart(launch: Launch): Promise<boolean> {
+  async restart(launch: Launch): Promise<RestartResult> {
     const old = this.#current;
-    if (old === undefined || this.ending) return false;
+    if (old === undefined || this.ending) return 'ending';
     old.replacing = true;
     const exit = await this.#stop(old);
     if (this.#stopRequested) {
       this.#end(exit);
-      return false;
+      return 'ending';
     }
-    this.#startGeneration(launch);
-    return true;
+    return this.#startGeneration(launch) ? 'started' : 'failed';
   }
 
   async #stop(generation: Generation): Promise<ChildExit> {
@@ -150,22 +173,47 @@ export class Supervisor {
     return exit;
   }
 
-  #startGeneration(launch: Launch): void {
-    const { child, running } = this.#options.spawn(launch, this.#options.signalGroup);
+  /** Spawns a generation; false (supervision ended, with the error) when spawn itself threw (E2BIG, ENOEXEC, …). */
+  #startGeneration(launch: Launch, revived = false): boolean {
+    let started: ReturnType<SpawnChild>;
+    try {
+      // Always a session of its own: signals reach it only through runsecrets (see forward-signals.ts).
+      started = this.#options.spawn(launch, true);
+    } catch (error) {
+      this.#current = undefined;
+      this.#end({ code: null, signal: null, error: error as NodeJS.ErrnoException });
+      return false;
+    }
+    const { child, running } = started;
     const exited = new Promise<ChildExit>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid === undefined) resolve({ code: null, signal: null, error });
       });
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    const generation: Generation = { child, exited, isRunning: running === undefined, replacing: false };
+    const generation: Generation = { child, launch, started: performance.now(), exited, isRunning: running === undefined, replacing: false, reloadSent: undefined, reloadAt: 0, revived };
     void running?.then(() => {
       generation.isRunning = true;
     });
     this.#current = generation;
     void exited.then((exit) => {
-      if (!generation.replacing) this.#end(exit);
+      if (!generation.replacing && !this.#revive(generation, exit)) this.#end(exit);
     });
+    return true;
+  }
+
+  /** Starts a child again that died of runsecrets' own reload signal; false when that is not the case, or not again. */
+  #revive(generation: Generation, exit: ChildExit): boolean {
+    const signal = generation.reloadSent;
+    if (signal === undefined || exit.signal !== signal || this.ending) return false;
+    const age = Math.round(generation.reloadAt - generation.started);
+    if (generation.revived) {
+      this.#options.log.error(`the command died of ${signal}, the reload signal runsecrets sent it ${age} ms after its start, again right after being started again for that: it does not handle ${signal}; check --reload-signal`);
+      return false;
+    }
+    this.#options.log.warn(`the command died of ${signal}, the reload signal runsecrets sent it ${age} ms after its start (before it handled ${signal}); started it again, once, with the files as rendered`);
+    this.#startGeneration(generation.launch, true);
+    return true;
   }
 
   #end(exit: ChildExit): void {

@@ -33,10 +33,31 @@ export class BinarySecret {
   }
 }
 
-/** A quoted JSON string (any other value: its JSON text); `| json: 2` indents, as Liquid's own json does. */
+/**
+ * Characters JSON allows raw in a string but another reader of a JSON string rejects or
+ * changes: DEL (TOML rejects it), the C1 controls and U+FFFE, U+FFFF (outside YAML's
+ * printable set: PyYAML rejects them), NEL (a YAML 1.1 line break, folded to a space
+ * inside quotes), LINE and PARAGRAPH SEPARATOR (YAML 1.1 line breaks too; JavaScript
+ * before ES2019 rejected them in strings) and the BOM. Outside strings JSON text has
+ * none of them, so they are escaped wherever they appear.
+ */
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * A quoted JSON string (any other value: its JSON text); `| json: 2` indents, as Liquid's
+ * own json does. The string reads back as itself in JSON, TOML (a basic string) and YAML
+ * 1.1 and 1.2 (a double-quoted scalar): every control character and each one above is a
+ * `\uXXXX` escape, which all of them read.
+ */
 export function json(value: unknown, space?: unknown): string {
   if (value instanceof BinarySecret) value.toString();
-  return JSON.stringify(value ?? null, null, typeof space === 'number' ? space : undefined) ?? 'null';
+  // JSON.stringify would write a lone surrogate as \udXXX, which TOML and some YAML readers refuse.
+  const wellFormed = (key: string, item: unknown): unknown => {
+    if (!key.isWellFormed() || (typeof item === 'string' && !item.isWellFormed())) throw new FilterError('json: the value is not well-formed Unicode (a lone surrogate)');
+    return item;
+  };
+  const text = JSON.stringify(value ?? null, wellFormed, typeof space === 'number' ? space : undefined) ?? 'null';
+  return text.replace(JSON_UNSAFE, (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -45,7 +66,7 @@ export function json(value: unknown, space?: unknown): string {
  * as an escape (YAML 1.2 §5.1, §5.7), so a value can never end the scalar early.
  */
 export function yaml(value: unknown): string {
-  const text = textOf('yaml', value);
+  const text = wellFormedText('yaml', value);
   let out = '"';
   for (const char of text) out += escapeYamlChar(char);
   return `${out}"`;
@@ -66,15 +87,14 @@ function escapeYamlChar(char: string): string {
 
 /** A single-quoted sh word: `'` becomes `'\''`, everything else is literal inside quotes. */
 export function shell(value: unknown): string {
-  const text = textOf('shell', value);
+  const text = wellFormedText('shell', value);
   if (text.includes('\0')) throw new FilterError('shell: the value contains a NUL byte, which no sh word can hold');
   return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /** Percent-encoding of every byte outside RFC 3986's unreserved set (`A-Za-z0-9-._~`). */
 export function url(value: unknown): string {
-  const text = textOf('url', value);
-  if (!text.isWellFormed()) throw new FilterError('url: the value is not well-formed Unicode');
+  const text = wellFormedText('url', value);
   return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${(char.codePointAt(0) as number).toString(16).toUpperCase()}`);
 }
 
@@ -105,6 +125,13 @@ export const FILTERS: Readonly<Record<string, (value: unknown, ...args: unknown[
   base64,
   base64_decode: base64Decode,
 };
+
+/** textOf, refusing a lone surrogate: written out as UTF-8 it would silently become U+FFFD. */
+function wellFormedText(filter: string, value: unknown): string {
+  const text = textOf(filter, value);
+  if (!text.isWellFormed()) throw new FilterError(`${filter}: the value is not well-formed Unicode (a lone surrogate)`);
+  return text;
+}
 
 /** A filter's input as text: strings as they are, numbers and booleans in Liquid's form. */
 function textOf(filter: string, value: unknown): string {

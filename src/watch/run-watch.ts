@@ -1,7 +1,7 @@
 // Watch mode from start to exit, one step per call (the templates are already
 // written): settle who the supervisor runs as, start the command, watch, and turn
-// settled changes into rotations until the command is gone for good. Loaded only with
-// --watch.
+// settled changes, and the periodic --resync, into rotations until the command is gone
+// for good. Loaded only with --watch.
 
 import type { Config } from '../cli/config.js';
 import type { Logger } from '../log.js';
@@ -9,13 +9,13 @@ import type { Credentials } from '../privileges/resolve-user.js';
 import { forwardSignals, warnIfPid1 } from '../process/forward-signals.js';
 import type { Launch } from '../process/exec.js';
 import type { Relaunch } from '../process/launcher-argument.js';
-import { resolveCommand } from '../process/resolve-command.js';
+import { checkedLaunch } from '../process/resolve-command.js';
 import type { SpawnChild } from '../process/spawn-child.js';
 import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
-import { watchFiles } from './file-watcher.js';
+import { keepWatching } from './keep-watching.js';
 import { createQuiescence } from './quiescence.js';
-import { createRotator, type Reading } from './rotation.js';
+import { createRotator, type Reading, type RotationDeps } from './rotation.js';
 import { startLine, watchPlan } from './start-line.js';
 import { takeUser } from './take-user.js';
 
@@ -48,35 +48,65 @@ export async function runWatch(run: WatchRun): Promise<number> {
   const plan = watchPlan(config, run.readFiles, run.initial.files, run.cwd);
   const start = takeUser(run.credentials, plan.needs, run.relaunch, log);
   // 3. Find the command as that user, then start it, forwarding every signal.
-  const launchWith = (env: WatchState['env']): Launch => ({ path: resolveCommand(config.command[0] as string, env.PATH, run.cwd, start.canExecute), argv: config.command, env });
+  const launchWith = (env: WatchState['env']): Launch => checkedLaunch(config.command, env, run.cwd, start.canExecute);
   const first = launchWith(run.initial.env);
   const supervisor = createSupervisor(config, start.spawn, first, log);
-  const stopForwarding = forwardSignals((signal, delivered) => supervisor.signal(signal, delivered), config.signalGroup);
+  const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
   supervisor.start();
   // 4. Watch; changes settle per --wait, then rotate.
-  const rotator = createRotator(run.initial, {
-    read: run.read,
-    write: run.write,
-    restart: (env) => supervisor.restart(launchWith(env)),
-    reload: (signal) => supervisor.send(signal),
-    reloadSignal: config.reloadSignal,
-    now: () => performance.now(),
-    log,
-  });
+  const rotator = createRotator(run.initial, rotationDeps(run, supervisor, launchWith));
   const quiet = createQuiescence(config.wait, () => void rotator.run());
-  const watcher = await watchFiles(plan.roots, { poll: config.poll }, (event, path) => {
+  const watcher = await keepWatching(plan, config.poll, (event, path) => {
     log.debug(`${event} ${path}`);
     quiet.poke();
   }, log);
   if (!supervisor.ending) log.info(startLine(first.path, supervisor.pid, run.credentials, run.variableCount, plan.roots.length), { command: first.path, pid: supervisor.pid, watched: plan.roots.length });
   // Whatever changed between the first read and the watcher being ready is caught up now.
   quiet.poke();
-  // 5. Until the command is gone for good.
+  // 5. The backstop: now and then a full re-read (content compared), after watching again where the mounts changed.
+  const stopResync = startResync(config.resync, async () => {
+    await watcher.refresh();
+    await rotator.run('resync');
+  });
+  // 6. Until the command is gone for good.
   const status = await supervisor.done;
+  stopResync();
   quiet.cancel();
   stopForwarding();
   await watcher.close();
   return status;
+}
+
+/**
+ * Calls `tick` every `interval` ms (never while the one before runs) until the returned
+ * function is called. The timer is unref'd: it never keeps runsecrets alive once the app is gone.
+ */
+function startResync(interval: number | undefined, tick: () => Promise<void>): () => void {
+  if (interval === undefined) return () => {};
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void tick().finally(() => {
+      busy = false;
+    });
+  }, interval);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** A rotation's reads and writes are the run's; its launches, restarts and reloads go through the supervisor. */
+function rotationDeps(run: WatchRun, supervisor: Supervisor, launch: (env: WatchState['env']) => Launch): RotationDeps {
+  return {
+    read: run.read,
+    write: run.write,
+    launch,
+    restart: (next) => supervisor.restart(next),
+    reload: (signal) => supervisor.reload(signal),
+    reloadSignal: run.config.reloadSignal,
+    now: () => performance.now(),
+    log: run.log,
+  };
 }
 
 function createSupervisor(config: Config, spawn: SpawnChild, launch: Launch, log: Logger): Supervisor {

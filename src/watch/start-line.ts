@@ -12,6 +12,8 @@ import { watchRoots, type WatchRoot } from './watch-paths.js';
 /** What to watch, and what a dropped supervisor would need. */
 export interface WatchPlan {
   readonly roots: readonly WatchRoot[];
+  /** The single files read: secrets, NAME_FILE targets, --env-files, template files. */
+  readonly files: readonly string[];
   readonly needs: PrivilegeNeeds;
 }
 
@@ -35,6 +37,7 @@ export function watchPlan(config: Config, readFiles: readonly string[], rendered
   const files = [...readFiles.map(at), ...config.envFiles.map(at), ...templates.filter((source) => kind(source) === 'file')];
   return {
     roots: watchRoots({ dirs, files, trees }),
+    files,
     needs: { read: [...new Set([...dirs, ...trees, ...files])], write: rendered.map((file) => file.destination) },
   };
 }

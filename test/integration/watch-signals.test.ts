@@ -93,9 +93,19 @@ describe('signals reach the app', () => {
     await watched.out.waitFor('grandchild got USR2');
   });
 
-  it('negative control: without --signal-group the app stays in runsecrets\' process group', async () => {
-    const watched = await watch(['--dir', secretsDir({}), appScript()]);
-    expect(statField(appPid(watched), 5)).toBe(statField(watched.pid, 5));
+  it('negative control: without --signal-group the app has its own session too, but a signal reaches the app alone, not its group', async () => {
+    const grandchild = `sh -c 'trap "echo grandchild got USR2" USR2; trap "echo grandchild got USR1" USR1; echo GRANDCHILD; i=0; while [ $i -lt 600 ]; do sleep 0.1 & wait $!; i=$((i+1)); done' &`;
+    const watched = await watch(['--dir', secretsDir({}), appScript({ traps: ['USR2'], extra: `${grandchild}\nsleep 0.2` })]);
+    await watched.out.waitFor('GRANDCHILD');
+    const app = appPid(watched);
+    expect([statField(app, 5), statField(app, 6)]).toEqual([app, app]);
+    watched.sub.kill('SIGUSR2');
+    await watched.out.waitFor('got USR2');
+    // A barrier: USR1 straight to the group; had the grandchild had the USR2, it said so first.
+    process.kill(-app, 'SIGUSR1');
+    await watched.out.waitFor('grandchild got USR1');
+    process.kill(-app, 'SIGKILL');
+    expect(watched.out.lines).not.toContain('grandchild got USR2');
   });
 });
 
@@ -130,29 +140,21 @@ describe('as PID 1 (unshare --pid --fork --mount-proc; needs root)', STANDALONE 
 });
 
 describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` does)', requires(needs('script', 'apt-get install bsdutils')), () => {
-  // The app counts its SIGINTs; SIGUSR2 makes it print the count.
-  const APP = "let n = 0; process.on('SIGINT', () => console.log(`got INT ${++n}`)); process.on('SIGUSR2', () => console.log(`INT count ${n}`)); process.on('SIGTERM', () => process.exit(0)); console.log('READY'); setInterval(() => {}, 1000);";
+  // The app counts its SIGINTs and SIGQUITs; SIGUSR2 makes it print the counts.
+  const APP = "const n = { INT: 0, QUIT: 0 }; for (const s of ['INT', 'QUIT']) process.on(`SIG${s}`, () => console.log(`got ${s} ${++n[s]}`)); process.on('SIGUSR2', () => console.log(`counts INT ${n.INT} QUIT ${n.QUIT}`)); process.on('SIGTERM', () => process.exit(0)); console.log('READY'); setInterval(() => {}, 1000);";
   const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
 
-  it.each([
-    ['the app shares runsecrets\' process group: the terminal sends ^C to both, runsecrets does not send it again', [] as string[]],
-    ['--signal-group: the app has its own session, so ^C reaches runsecrets alone, which forwards it', ['--signal-group']],
-  ])('^C reaches the app exactly once; %s', async (_case, flags) => {
+  /** runsecrets --watch on the app under script(1); `check` gets the terminal's output and runsecrets' PID. */
+  async function onTerminal(flags: readonly string[], check: (out: LineLog, runsecrets: number, type: (text: string) => void) => Promise<void>): Promise<void> {
     const command = [...cliCommand(), '--watch', '--log-level', 'warn', ...flags, '--dir', secretsDir({}), process.execPath, '-e', APP];
     // exec: no shell in between, which would take the ^C too and die of it after runsecrets exits.
     const sub = execa('script', ['-qefc', `exec ${command.map(quote).join(' ')}`, '/dev/null'], { env: baseEnv(), extendEnv: false, reject: false });
     const out = new LineLog(sub.stdout);
     try {
       await out.waitFor(/READY/);
-      sub.stdin.write('\x03');
-      await out.waitFor(/got INT 1/);
-      // Forwarded signals keep their order: had runsecrets passed the ^C on, the app
-      // would have its second SIGINT before this SIGUSR2.
       const runsecrets = descendants(sub.pid ?? 0).map(procInfo).find((p) => p?.argv.includes('--watch'));
       if (runsecrets === undefined) throw new Error('runsecrets not found under script(1)');
-      process.kill(runsecrets.pid, 'SIGUSR2');
-      await out.waitFor(/INT count/);
-      expect(out.lines.filter((line) => /got INT|INT count/.test(line)).map((line) => line.replace(/^\^C|\r$/g, ''))).toEqual(['got INT 1', 'INT count 1']);
+      await check(out, runsecrets.pid, (text) => sub.stdin.write(text));
       process.kill(runsecrets.pid, 'SIGTERM');
       expect((await sub).exitCode).toBe(0);
     } finally {
@@ -166,6 +168,34 @@ describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` d
       }
       await sub;
     }
+  }
+
+  const counts = (out: LineLog): string[] => out.lines.filter((line) => /got |counts /.test(line)).map((line) => line.replace(/^\^C|^\^\\|\r$/g, ''));
+
+  it.each([
+    ['', [] as string[]],
+    [' with --signal-group', ['--signal-group']],
+  ])('^C typed on the terminal reaches the app exactly once%s (the app has its own session: the terminal signals runsecrets alone)', async (_case, flags) => {
+    await onTerminal(flags, async (out, runsecrets, type) => {
+      type('\x03');
+      await out.waitFor(/got INT 1/);
+      // Forwarded signals keep their order: a second SIGINT for the one ^C would come before this.
+      process.kill(runsecrets, 'SIGUSR2');
+      await out.waitFor(/counts /);
+      expect(counts(out)).toEqual(['got INT 1', 'counts INT 1 QUIT 0']);
+    });
+  });
+
+  it('a SIGINT or SIGQUIT sent to runsecrets alone (docker stop with STOPSIGNAL SIGINT or SIGQUIT) reaches the app, once each', async () => {
+    await onTerminal([], async (out, runsecrets) => {
+      process.kill(runsecrets, 'SIGQUIT');
+      await out.waitFor(/got QUIT 1/);
+      process.kill(runsecrets, 'SIGINT');
+      await out.waitFor(/got INT 1/);
+      process.kill(runsecrets, 'SIGUSR2');
+      await out.waitFor(/counts /);
+      expect(counts(out)).toEqual(['got QUIT 1', 'got INT 1', 'counts INT 1 QUIT 1']);
+    });
   });
 });
 

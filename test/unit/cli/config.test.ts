@@ -107,6 +107,9 @@ describe('resolveConfig', () => {
     expect([config.watch, config.signalGroup]).toEqual([false, false]);
     expect(config.wait).toEqual({ min: 200, max: 2000 });
     expect([config.reloadSignal, config.stopSignal, config.stopTimeout, config.poll]).toEqual([undefined, 'SIGTERM', 10_000, undefined]);
+    expect(config.resync).toBe(60_000);
+    expect(resolveConfig(['--resync', 'off', 'true'], {}).resync).toBeUndefined();
+    expect(resolveConfig(['true'], { RUNSECRETS_RESYNC: '5m' }).resync).toBe(300_000);
   });
 
   it('parses template, mode, wait, signals, timeouts and polling from flags and twins', () => {
@@ -131,8 +134,19 @@ describe('resolveConfig', () => {
     ['--wait', '2s:1s'], ['--wait', '1s:2s:3s'], ['--wait', '5'],
     ['--reload-signal', 'SIGNOPE'], ['--stop-signal', '999'],
     ['--stop-timeout', '-1s'], ['--poll', 'sometimes'],
+    // Past setTimeout's 2^31-1 ms a timer fires after 1 ms: the app would be SIGKILLed at once.
+    ['--stop-timeout', '1000h'], ['--stop-timeout', '597h'], ['--wait', '1000h'], ['--wait', '1s:1000h'], ['--poll', '1000h'], ['--resync', '1000h'],
+    // A poll every 0 ms burns a fifth of a core; a resync every few ms re-reads everything constantly.
+    ['--poll', '0'], ['--poll', '10ms'], ['--resync', '0'], ['--resync', '500ms'], ['--resync', 'never'],
   ])('rejects %s %s with a usage error naming the option', (name, value) => {
     expect(usage(() => resolveConfig([name, value, 'true'], {})).message).toContain(name);
+  });
+
+  it('accepts durations up to the longest timer, and clamps the default MAX of --wait to it', () => {
+    expect(resolveConfig(['--stop-timeout', '596h', 'true'], {}).stopTimeout).toBe(596 * 3_600_000);
+    expect(resolveConfig(['--stop-timeout', '2147483647ms', 'true'], {}).stopTimeout).toBe(2 ** 31 - 1);
+    expect(resolveConfig(['--wait', '500h', 'true'], {}).wait).toEqual({ min: 500 * 3_600_000, max: 2 ** 31 - 1 });
+    expect([resolveConfig(['--poll', '50ms', 'true'], {}).poll, resolveConfig(['--resync', '1s', 'true'], {}).resync]).toEqual([50, 1000]);
   });
 });
 
@@ -145,7 +159,7 @@ describe('watch-only options without --watch (read from the option table, so a n
   });
 
   it('are every option that only watch mode reads', () => {
-    expect(watchOnly.map(([name]) => name)).toEqual(['signal-group', 'wait', 'reload-signal', 'stop-signal', 'stop-timeout', 'poll']);
+    expect(watchOnly.map(([name]) => name)).toEqual(['signal-group', 'wait', 'reload-signal', 'stop-signal', 'stop-timeout', 'poll', 'resync']);
   });
 
   it.each(watchOnly)('--%s, as a flag or its twin, is named in one warning', (name, value) => {

@@ -27,6 +27,7 @@ const DOCUMENTED: readonly (readonly [option: string, twin: string, fallback: st
   ['--stop-signal SIG', 'RUNSECRETS_STOP_SIGNAL', 'SIGTERM'],
   ['--stop-timeout DURATION', 'RUNSECRETS_STOP_TIMEOUT', '10s'],
   ['--poll INTERVAL', 'RUNSECRETS_POLL', 'off'],
+  ['--resync INTERVAL', 'RUNSECRETS_RESYNC', '1m'],
   ['--check', 'RUNSECRETS_CHECK', 'off'],
   ['--log-level LEVEL', 'RUNSECRETS_LOG_LEVEL', 'info'],
   ['--log-format text|json', 'RUNSECRETS_LOG_FORMAT', 'text'],

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RunsecretsError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
 import type { WatchState } from '../../../src/watch/diff.js';
+import type { RestartResult } from '../../../src/process/supervisor.js';
 import { createRotator, type Reading } from '../../../src/watch/rotation.js';
 
 const state = (env: Record<string, string>, files: Record<string, string> = {}): WatchState => ({
@@ -14,7 +15,7 @@ const state = (env: Record<string, string>, files: Record<string, string> = {}):
 });
 
 /** A rotator over a queue of readings, recording everything it does. */
-function harness(initial: WatchState, readings: Reading[], options: { reloadSignal?: NodeJS.Signals; restartResult?: boolean } = {}) {
+function harness(initial: WatchState, readings: Reading[], options: { reloadSignal?: NodeJS.Signals; restartResult?: RestartResult; launchProblem?: RunsecretsError } = {}) {
   const did: string[] = [];
   const lines: string[] = [];
   const rotator = createRotator(initial, {
@@ -24,10 +25,14 @@ function harness(initial: WatchState, readings: Reading[], options: { reloadSign
       did.push('read');
       return next;
     },
+    launch: (env) => {
+      if (options.launchProblem !== undefined) throw options.launchProblem;
+      return { path: '/bin/app', argv: ['app'], env };
+    },
     write: async (files) => did.push(`write ${files.map((f) => f.destination).join(',')}`),
-    restart: async (env) => {
-      did.push(`restart ${env.A ?? ''}`);
-      return options.restartResult ?? true;
+    restart: async (launch) => {
+      did.push(`restart ${launch.env.A ?? ''}`);
+      return options.restartResult ?? 'started';
     },
     reload: (signal) => did.push(`reload ${signal}`),
     reloadSignal: options.reloadSignal,
@@ -92,9 +97,10 @@ describe('rotation', () => {
       write: async () => {
         throw new RunsecretsError('WRITE', 'cannot write /etc/app.conf: permission denied (EACCES)');
       },
+      launch: (env) => ({ path: '/bin/app', argv: ['app'], env }),
       restart: async () => {
         did.push('restart');
-        return true;
+        return 'started';
       },
       reload: () => {},
       reloadSignal: undefined,
@@ -107,8 +113,34 @@ describe('rotation', () => {
   });
 
   it('no info line when stopping: the restart started no new child', async () => {
-    const { rotator, lines } = harness(state({ A: '1' }), [ok(state({ A: '2' }))], { restartResult: false });
+    const { rotator, lines } = harness(state({ A: '1' }), [ok(state({ A: '2' }))], { restartResult: 'ending' });
     await rotator.run();
     expect(lines.filter((line) => !line.includes(': debug: '))).toEqual([]);
+  });
+
+  // Issue 11, item 2: a new environment the command cannot be exec'd with stopped the old
+  // child, started none, and said the old one was kept.
+  it('a command that cannot start with the new environment is a problem: nothing written, nothing stopped', async () => {
+    const tooBig = new RunsecretsError('E2BIG', "the command's environment and arguments take 3000000 bytes, over the 2097152 that execve accepts");
+    const { rotator, did, lines } = harness(state({ A: '1' }, { '/f': 'x' }), [ok(state({ A: '2' }, { '/f': 'y' }))], { launchProblem: tooBig });
+    await rotator.run();
+    expect(did).toEqual(['read']);
+    expect(lines).toEqual([`runsecrets: error: ${tooBig.message}\n`, expect.stringMatching(/^runsecrets: error: rotation not applied \(1 problem\(s\)\): the running command and the rendered files stay as they are/)]);
+  });
+
+  it('a new child that cannot be spawned after the stop is said as it is: stopped, not kept', async () => {
+    const { rotator, lines } = harness(state({ A: '1' }), [ok(state({ A: '2' }))], { restartResult: 'failed' });
+    await rotator.run();
+    expect(lines.join('')).toMatch(/^runsecrets: error: rotation: A sha256:\w{8}→\w{8}; the command was stopped, but the new one could not be started \(above\); runsecrets exits\n$/);
+    expect(lines.join('')).not.toMatch(/stay as they are|restarted/);
+  });
+
+  it('a resync that finds the same problems again says them at debug; new problems at error', async () => {
+    const bad = (message: string): Reading => ({ state: state({ A: '' }), problems: [new RunsecretsError('X', message)] });
+    const { rotator, lines } = harness(state({ A: '1' }), [bad('db is empty'), bad('db is empty'), bad('db is gone')]);
+    for (let i = 0; i < 3; i += 1) await rotator.run('resync');
+    const errors = lines.filter((line) => line.includes(': error: ') && !line.includes('rotation not applied'));
+    expect(errors).toEqual(['runsecrets: error: db is empty\n', 'runsecrets: error: db is gone\n']);
+    expect(lines.filter((line) => line.includes(': debug: db is empty'))).toHaveLength(1);
   });
 });
