@@ -148,7 +148,8 @@ describe('each example runs in its image (a container-like sandbox; needs root)'
       throw new Error(`${error.message}\nrunsecrets said:\n${err.text}`);
     });
     expect(out.lines[0]).toBe(`app: loaded /run/app/database.json: user ${secret.db_user?.length} chars, password ${secret.db_password?.length} chars`);
-    expect(err.text).toMatch(/^runsecrets: supervising \S+ \(pid \d+\) as node \(1000:1000\) with 0 variable\(s\) from secrets; watching/m);
+    // The start line follows the watcher's readiness, which may come after the app's.
+    await err.waitFor(/^runsecrets: supervising \S+ \(pid \d+\) as node \(1000:1000\) with 0 variable\(s\) from secrets; watching/);
     const tini = allProcesses().find((p) => p.ppid === sub.pid);
     if (tini === undefined) throw new Error(`no child of unshare (${sub.pid})`);
     expect(tini.argv.slice(0, 3)).toEqual(['tini', '--', 'runsecrets']);
