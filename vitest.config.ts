@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The arm64 executable under qemu-user runs on its own: npm run test:exe-arm64.
+    exclude: [...configDefaults.exclude, 'test/arm64/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,

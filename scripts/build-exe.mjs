@@ -1,24 +1,32 @@
-// `npm run build:exe`: dist/runsecrets-linux-x64, runsecrets as one executable for images
-// without Node.js. It is the bundle dist/runsecrets.mjs (the code the tests run) compiled
-// by Bun: `bun build --compile --bytecode`. BENCHMARKS.md ("Standalone executable") has
-// the evidence for Bun over a Node.js single executable application (SEA): both pass
-// the integration suite; Bun's starts in about 13 ms, the best SEA in about 30 ms.
+// `npm run build:exe`: dist/runsecrets-linux-x64 and dist/runsecrets-linux-arm64, runsecrets
+// as one executable for images without Node.js, and dist/SHA256SUMS (`sha256sum -c`). Each is
+// the bundle dist/runsecrets.mjs (the code the tests run) compiled by Bun: `bun build
+// --compile --bytecode --target=bun-linux-ARCH`, on the Bun runtime of that architecture.
+// BENCHMARKS.md ("Standalone executable") has the evidence for Bun over a Node.js single
+// executable application (SEA): both pass the integration suite; Bun's starts in about
+// 13 ms, the best SEA in about 30 ms.
 //
-//   node scripts/build-exe.mjs                     Bun (the shipped executable)
+//   node scripts/build-exe.mjs                     Bun, both targets (what ships)
 //   node scripts/build-exe.mjs --node-sea [--no-code-cache | --snapshot]
 //       the Node.js SEA, for comparison only: dist/runsecrets-linux-x64-node-sea, with
 //       V8's code cache (its fastest form) unless told otherwise; needs postject
 //       (`npm install --no-save postject`) and the Node.js 24 running this script
 //
-// Next to the executable it writes NAME.bundle-sha256, the hash of the bundle it was
-// built from, so tests can tell a stale executable from a current one.
+// The runtime of this machine's architecture is the `bun` dev dependency's own binary. The
+// other one comes from the npm registry at the same version (`npm pack`, as npm refuses to
+// install a package whose `cpu` field does not match) and must have the integrity that
+// package-lock.json records for it as an optional dependency of `bun`.
+//
+// Next to each executable it writes NAME.bundle-sha256, the hash of the bundle it was built
+// from, so tests can tell a stale executable from a current one. The build is reproducible:
+// the same bundle gives the same bytes (.ci/run builds twice and compares SHA256SUMS).
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,43 +35,67 @@ const bundle = join(root, 'dist/runsecrets.mjs');
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const flags = new Set(process.argv.slice(2));
 
+/**
+ * What ships: process.arch names the file (and is what `--version` says), Bun's npm
+ * packages say aarch64, ELF's e_machine tells the built file's architecture, and qemu-user
+ * with the Debian cross loader runs it on another host (optional, for the self-check).
+ */
+const TARGETS = [
+  { arch: 'x64', bun: 'x64', machine: 0x3e, qemu: ['qemu-x86_64-static', '-L', '/usr/x86_64-linux-gnu'] },
+  { arch: 'arm64', bun: 'aarch64', machine: 0xb7, qemu: ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'] },
+];
+
 // 1. What to build, from what.
-if (process.platform !== 'linux' || process.arch !== 'x64') fail(`builds the linux-x64 executable on linux-x64 only, not ${process.platform}-${process.arch}`);
+if (process.platform !== 'linux') fail(`builds the Linux executables on Linux only, not ${process.platform}`);
 if (!existsSync(bundle)) fail(`${bundle} is missing; run npm run build first (npm run build:exe does)`);
 const source = readFileSync(bundle, 'utf8');
-const output = join(root, flags.has('--node-sea') ? 'dist/runsecrets-linux-x64-node-sea' : 'dist/runsecrets-linux-x64');
+const stamp = `${createHash('sha256').update(source).digest('hex')}\n`;
 
-// 2. Compile.
-if (flags.has('--node-sea')) await buildNodeSea(source, output, { codeCache: !flags.has('--no-code-cache') && !flags.has('--snapshot'), snapshot: flags.has('--snapshot') });
-else buildBun(output);
-
-// 3. Check that it runs on its own (no Node.js variables, nothing of the caller's), then stamp it.
-const said = execFileSync(output, ['--version'], { env: {}, encoding: 'utf8' }).trim();
-if (!said.startsWith(`runsecrets ${version} (`)) fail(`${output} --version printed ${JSON.stringify(said)}, expected "runsecrets ${version} (RUNTIME on OS/ARCH)"`);
-writeFileSync(`${output}.bundle-sha256`, `${createHash('sha256').update(source).digest('hex')}\n`);
-console.log(`${output}: ${said}`);
+if (flags.has('--node-sea')) {
+  // 2. The SEA, for comparison: this machine's architecture only.
+  if (process.arch !== 'x64') fail(`--node-sea builds the linux-x64 SEA on linux-x64 only, not ${process.arch}`);
+  const output = join(root, 'dist/runsecrets-linux-x64-node-sea');
+  await buildNodeSea(source, output, { codeCache: !flags.has('--no-code-cache') && !flags.has('--snapshot'), snapshot: flags.has('--snapshot') });
+  console.log(`${output}: ${checkVersion(output, TARGETS[0], `node ${process.version}`)}`);
+  writeFileSync(`${output}.bundle-sha256`, stamp);
+} else {
+  // 2. Compile each target on its own runtime, 3. check that it runs, then stamp it and list it in SHA256SUMS.
+  const bunVersion = JSON.parse(readFileSync(require.resolve('bun/package.json'), 'utf8')).version;
+  const sums = [];
+  for (const target of TARGETS) {
+    const output = join(root, `dist/runsecrets-linux-${target.arch}`);
+    buildBun(output, target, target.arch === process.arch ? findBun() : fetchRuntime(target, bunVersion));
+    const said = checkVersion(output, target, `bun ${bunVersion}`);
+    writeFileSync(`${output}.bundle-sha256`, stamp);
+    const sha256 = createHash('sha256').update(readFileSync(output)).digest('hex');
+    sums.push(`${sha256}  ${basename(output)}\n`);
+    console.log(`${output}: ${said}, ${(statSync(output).size / 1e6).toFixed(1)} MB, sha256 ${sha256}`);
+  }
+  writeFileSync(join(root, 'dist/SHA256SUMS'), sums.join(''));
+}
 
 /**
- * Bun: the bundle as the entry, bytecode compiled at build time. A compiled Bun program
- * by default reads .env, .env.local, bunfig.toml, package.json and tsconfig.json from
- * the working directory when it starts, and would pass a .env file's variables to the
- * command as if the container had set them; the four flags turn all of that off.
+ * Bun: the bundle as the entry, bytecode compiled at build time, `runtime` (a Bun binary
+ * for the target) as the executable's base. A compiled Bun program by default reads .env,
+ * .env.local, bunfig.toml, package.json and tsconfig.json from the working directory when
+ * it starts, and would pass a .env file's variables to the command as if the container had
+ * set them; the four flags turn all of that off.
  */
-function buildBun(outfile) {
-  const bun = findBun();
-  const args = ['build', bundle, '--compile', '--bytecode', '--format=esm', '--outfile', outfile,
+function buildBun(outfile, target, runtime) {
+  const args = ['build', bundle, '--compile', '--bytecode', '--format=esm', `--target=bun-linux-${target.arch}`, '--compile-executable-path', runtime, '--outfile', outfile,
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', '--no-compile-autoload-package-json', '--no-compile-autoload-tsconfig'];
-  execFileSync(bun, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(findBun(), args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /**
  * The bun binary of the `bun` dev dependency: its postinstall script moves the binary of
- * @oven/bun-linux-x64 over node_modules/bun/bin/bun.exe; without the script (npm
+ * @oven/bun-linux-ARCH over node_modules/bun/bin/bun.exe; without the script (npm
  * --ignore-scripts) it is still in the platform package.
  */
 function findBun() {
+  const host = TARGETS.find((target) => target.arch === process.arch) ?? fail(`no Bun runtime for linux-${process.arch}; runsecrets builds on ${TARGETS.map((t) => `linux-${t.arch}`).join(' and ')}`);
   const candidates = [];
-  for (const [pkg, file] of [['@oven/bun-linux-x64/package.json', 'bin/bun'], ['bun/package.json', 'bin/bun.exe']]) {
+  for (const [pkg, file] of [[`@oven/bun-linux-${host.bun}/package.json`, 'bin/bun'], ['bun/package.json', 'bin/bun.exe']]) {
     try {
       candidates.push(join(dirname(require.resolve(pkg)), file));
     } catch {
@@ -79,6 +111,59 @@ function findBun() {
     }
   }
   return fail('no working bun binary in node_modules (the `bun` dev dependency); run npm install');
+}
+
+/**
+ * The Bun runtime of another architecture: @oven/bun-linux-ARCH at `bunVersion`, fetched
+ * with `npm pack` into node_modules/.cache (npm's cache answers later builds) and used only
+ * if its sha512 is the integrity package-lock.json pins.
+ */
+function fetchRuntime(target, bunVersion) {
+  const name = `@oven/bun-linux-${target.bun}`;
+  const locked = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages?.[`node_modules/${name}`];
+  if (locked?.version !== bunVersion || typeof locked.integrity !== 'string') fail(`package-lock.json does not pin ${name} ${bunVersion} (an optional dependency of bun ${bunVersion}); run npm install`);
+  const cache = join(root, 'node_modules/.cache/runsecrets-build-exe');
+  mkdirSync(cache, { recursive: true });
+  const tarball = join(cache, `${name.slice(1).replace('/', '-')}-${bunVersion}.tgz`);
+  if (!existsSync(tarball) || integrityOf(tarball) !== locked.integrity) {
+    const [npm, ...npmArgs] = process.env.npm_execpath?.endsWith('.js') ? [process.execPath, process.env.npm_execpath] : ['npm'];
+    execFileSync(npm, [...npmArgs, 'pack', `${name}@${bunVersion}`, '--pack-destination', cache, '--silent'], { cwd: cache, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const integrity = integrityOf(tarball);
+  if (integrity !== locked.integrity) fail(`${tarball} has integrity ${integrity}, but package-lock.json pins ${locked.integrity}; delete it and run npm run build:exe again`);
+  const dir = join(cache, `${target.bun}-${bunVersion}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  execFileSync('tar', ['-xzf', tarball, '-C', dir, 'package/bin/bun']);
+  return join(dir, 'package/bin/bun');
+}
+
+/** npm's integrity string for a file: sha512, base64. */
+function integrityOf(file) {
+  return `sha512-${createHash('sha512').update(readFileSync(file)).digest('base64')}`;
+}
+
+/**
+ * Checks that the built file is for `target` (ELF e_machine) and that `--version` says so,
+ * run with no Node.js variables and nothing of the caller's: natively on its own
+ * architecture, through qemu-user where it is installed, otherwise from the header only.
+ */
+function checkVersion(file, target, runtime) {
+  const header = Buffer.alloc(20);
+  const fd = openSync(file, 'r');
+  readSync(fd, header, 0, 20, 0);
+  closeSync(fd);
+  if (header.readUInt32BE(0) !== 0x7f454c46 || header.readUInt16LE(18) !== target.machine) fail(`${file} is not an ELF executable for linux-${target.arch}`);
+  const expected = `runsecrets ${version} (${runtime} on linux/${target.arch})`;
+  const command = target.arch === process.arch ? [file] : existsSync(target.qemu[2]) && onPath(target.qemu[0]) ? [...target.qemu, file] : undefined;
+  if (command === undefined) return `linux-${target.arch} ELF (not run: no ${target.qemu[0]} with ${target.qemu[2]})`;
+  const said = execFileSync(command[0], [...command.slice(1), '--version'], { env: {}, encoding: 'utf8' }).trim();
+  if (said !== expected) fail(`${file} --version printed ${JSON.stringify(said)}, expected ${JSON.stringify(expected)}`);
+  return said;
+}
+
+function onPath(program) {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, program)));
 }
 
 /**

@@ -3,7 +3,7 @@
 //
 //   node scripts/test-packaged.mjs bundle        a copy of dist/runsecrets.mjs alone in an
 //                                                empty temp dir, run by a bare node
-//   node scripts/test-packaged.mjs exe [FILE]    dist/runsecrets-linux-x64 (or FILE) with no
+//   node scripts/test-packaged.mjs exe [FILE]    dist/runsecrets-linux-ARCH (or FILE) with no
 //                                                node on the tests' PATH
 //
 // For `exe`, every node on the PATH the tests give runsecrets is hidden for the run: an
@@ -28,7 +28,7 @@ const work = mkdtempSync(join(tmpdir(), 'runsecrets-packaged-'));
 chmodSync(work, 0o755); // tests run the copy as nobody too
 try {
   if (kind === 'bundle') process.exitCode = testBundleAlone();
-  else if (kind === 'exe') process.exitCode = testExecutable(resolve(file ?? join(root, 'dist/runsecrets-linux-x64')));
+  else if (kind === 'exe') process.exitCode = testExecutable(resolve(file ?? join(root, `dist/runsecrets-linux-${process.arch}`)));
   else fail('usage: node scripts/test-packaged.mjs bundle | exe [FILE]');
 } catch (error) {
   console.error(`test-packaged: ${error.message}`);

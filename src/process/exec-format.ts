@@ -4,7 +4,8 @@
 // A refusal must be known before the exec: process.execve aborts Node.js, and spawn
 // (glibc's execvp) would run the file with /bin/sh instead.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { actAs, type Actor } from '../safe-fs/actor.js';
 import { interpreterPresent, matchBinfmt, readBinfmtEntries, type BinfmtEntry } from './binfmt-misc.js';
 import { isElf, parseElf } from './elf.js';
 import { describeElf, kernelArch, runsNatively } from './native-arch.js';
@@ -22,15 +23,20 @@ export type ExecFormat =
 /** Enough for the ELF header, its program headers and loader name in nearly every binary. */
 const HEAD = 4096;
 
-/** Reads the start of `path` (`size` bytes long) once and says what an exec of it does. */
-export function readExecFormat(path: string, size: number): ExecFormat {
+/**
+ * Reads the start of `path` (`size` bytes long) once and says what an exec of it does.
+ * Opened as `actor` when given (a root process checking for the command's user), without
+ * blocking, and only a regular file is read: one swapped for a FIFO is left to execve.
+ */
+export function readExecFormat(path: string, size: number, actor?: Actor): ExecFormat {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = actAs(actor, () => openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY));
   } catch {
     return { kind: 'unreadable' };
   }
   try {
+    if (!fstatSync(fd).isFile()) return { kind: 'unreadable' };
     const head = Buffer.alloc(Math.max(0, Math.min(HEAD, size)));
     const got = readSync(fd, head, 0, head.length, 0);
     return judge(head.subarray(0, got), got < head.length ? got : size, path, (offset, length) => {

@@ -7,13 +7,18 @@ import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:
 import { delimiter, dirname, resolve } from 'node:path';
 import { RunsecretsError } from '../errors.js';
 import { allows, unsearchable, X } from '../privileges/permission-bits.js';
+import type { Actor } from '../safe-fs/actor.js';
 import type { Launch } from './exec.js';
 import { readExecFormat } from './exec-format.js';
 import { checkExecSize } from './exec-size.js';
 import { findWriters } from './text-busy.js';
 
-/** Decides whether a file may be executed by whoever will run it. */
-export type CanExecute = (path: string, stats: Stats) => boolean;
+/**
+ * Decides whether a file may be executed by whoever will run it; `actor`, when set, is
+ * that user, whom a root process acts as to read the file's first bytes (safe-fs): the
+ * command file may be the app's, and root must not read through it what the app cannot.
+ */
+export type CanExecute = ((path: string, stats: Stats) => boolean) & { readonly actor?: Actor };
 
 /** access(2) as the current (possibly already switched) user. */
 export const accessExecutable: CanExecute = (path) => {
@@ -78,7 +83,7 @@ const MAX_SCRIPTS = 5;
  */
 function checkRunnable(command: string, path: string, stats: Stats, canExecute: CanExecute, depth = 0): string[] {
   const fail = (code: string, why: string): RunsecretsError => new RunsecretsError(code, `command "${command}" at ${path} ${why}`, 126);
-  const format = readExecFormat(path, stats.size);
+  const format = readExecFormat(path, stats.size, canExecute.actor);
   if (format.kind === 'refused') throw fail('EXEC_FORMAT', format.reason);
   const writers = findWriters(stats);
   if (writers.length > 0) {
@@ -123,11 +128,13 @@ function notFound(command: string, where: string): RunsecretsError {
  */
 export function modeBitsExecutable(uid: number, gids: readonly number[]): CanExecute {
   const searchable = (dir: string): boolean => unsearchable(dir, uid, gids, statOrUndefined) === undefined;
-  return (path, stats) => {
+  const check = (path: string, stats: Stats): boolean => {
     // Root needs an execute bit somewhere on the file, and may enter any directory.
     if (uid === 0) return (stats.mode & 0o111) !== 0;
     return allows(stats, X, uid, gids) && searchable(dirname(path)) && searchable(dirname(realpathOrSelf(path)));
   };
+  const [gid = -1, ...groups] = gids;
+  return uid === 0 ? check : Object.assign(check, { actor: { uid, gid, groups } });
 }
 
 function realpathOrSelf(path: string): string {

@@ -6,9 +6,10 @@
 import type { Config } from '../cli/config.js';
 import type { Logger } from '../log.js';
 import type { Credentials } from '../privileges/resolve-user.js';
-import { forwardSignals, warnIfPid1 } from '../process/forward-signals.js';
+import { forwardSignals } from '../process/forward-signals.js';
 import type { Launch } from '../process/exec.js';
 import type { Relaunch } from '../process/launcher-argument.js';
+import { startInit } from '../process/reaper.js';
 import { checkedLaunch } from '../process/resolve-command.js';
 import type { SpawnChild } from '../process/spawn-child.js';
 import { Supervisor } from '../process/supervisor.js';
@@ -42,15 +43,15 @@ export interface WatchRun {
 /** Supervises the command and applies rotations; resolves with the exit status. */
 export async function runWatch(run: WatchRun): Promise<number> {
   const { config, log } = run;
-  // 1. As PID 1, say once how to get orphans reaped.
-  warnIfPid1(process.pid, (message) => log.warn(message));
+  // 1. Init duties where the runtime can (the executable): reap orphans as PID 1 or as a subreaper; else PID 1 warns.
+  const init = startInit(process.pid, log);
   // 2. Drop to the command's user if the supervisor can still do its work as it.
   const plan = watchPlan(config, run.readFiles, run.initial.files, run.cwd);
   const start = takeUser(run.credentials, plan.needs, run.relaunch, log);
   // 3. Find the command as that user, then start it, forwarding every signal.
   const launchWith = (env: WatchState['env']): Launch => checkedLaunch(config.command, env, run.cwd, start.canExecute);
   const first = launchWith(run.initial.env);
-  const supervisor = createSupervisor(config, start.spawn, first, log);
+  const supervisor = createSupervisor(config, init.track(start.spawn), first, log);
   const stopForwarding = forwardSignals((signal) => supervisor.signal(signal));
   supervisor.start();
   // 4. Watch; changes settle per --wait, then rotate.
@@ -71,6 +72,7 @@ export async function runWatch(run: WatchRun): Promise<number> {
   // 6. Until the command is gone for good.
   const status = await supervisor.done;
   stopResync();
+  init.stop();
   quiet.cancel();
   stopForwarding();
   await watcher.close();

@@ -24,7 +24,7 @@ export function parseDockerfile(text: string): Stage[] {
     const [, word = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
     const keyword = word.toUpperCase();
     if (keyword === 'FROM') {
-      const [from = '', , name = `stage${stages.length}`] = args.split(/\s+/);
+      const [from = '', , name = `stage${stages.length}`] = args.split(/\s+/).filter((word) => !word.startsWith('--platform='));
       stages.push({ name, from, instructions: [] });
     } else stages.at(-1)?.instructions.push({ keyword, args });
   }
@@ -57,29 +57,54 @@ export interface Copy {
   readonly destination: string;
 }
 
+/** Docker's automatic platform ARGs when this (amd64) machine builds for linux/TARGETARCH. */
+export function platformArgs(targetArch = 'amd64'): Record<string, string> {
+  return { BUILDPLATFORM: 'linux/amd64', BUILDARCH: 'amd64', TARGETPLATFORM: `linux/${targetArch}`, TARGETOS: 'linux', TARGETARCH: targetArch };
+}
+
+/** `${NAME}` and `$NAME` replaced from `args`. */
+function expand(text: string, args: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced?: string, bare?: string) => args[braced ?? bare ?? ''] ?? whole);
+}
+
 /**
  * The stage's COPYs with sources resolved on this machine: from the build context
- * (`root`), or `--from=<stage>` paths under that stage's WORKDIR, which `root` stands in for.
+ * (`root`), or `--from=<stage>` paths: a stage built FROM an image stands for the build,
+ * whose WORKDIR `root` stands in for; a stage FROM scratch or another stage holds what
+ * it copied itself, and the rest of its parent. `args`: the build ARGs (TARGETARCH, …).
  */
-export function copies(stages: readonly Stage[], stage: Stage, root: string): Copy[] {
+export function copies(stages: readonly Stage[], stage: Stage, root: string, args: Readonly<Record<string, string>> = platformArgs()): Copy[] {
   const result: Copy[] = [];
   let workdir = '/';
-  for (const { keyword, args } of stage.instructions) {
-    if (keyword === 'WORKDIR') workdir = posix.resolve(workdir, args);
+  for (const { keyword, args: text } of stage.instructions) {
+    if (keyword === 'WORKDIR') workdir = posix.resolve(workdir, text);
     if (keyword !== 'COPY') continue;
-    const words = args.split(/\s+/);
+    const words = expand(text, args).split(/\s+/);
     const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
     const paths = words.filter((word) => !word.startsWith('--'));
     const target = paths.pop() ?? '';
-    const base = from === undefined ? '/' : workdirOf(stages.find((s) => s.name === from));
     for (const source of paths) {
-      const local = join(root, posix.relative(base, posix.resolve(base, source)));
+      const local = from === undefined ? join(root, posix.relative('/', posix.resolve('/', source))) : sourceIn(stages, from, source, root, args);
       const into = posix.resolve(workdir, target);
       // A dir source (`src/`) copies its contents into the target; a file goes into a target ending in `/`.
       result.push({ source: local, destination: target.endsWith('/') && !source.endsWith('/') ? posix.join(into, basename(source)) : into });
     }
   }
   return result;
+}
+
+/** Where `path` of stage `name` comes from on this machine (see copies()). */
+function sourceIn(stages: readonly Stage[], name: string, path: string, root: string, args: Readonly<Record<string, string>>): string {
+  const stage = stages.find((s) => s.name === name);
+  if (stage === undefined) throw new Error(`no stage ${name}`);
+  const parent = expand(stage.from, args);
+  const base = workdirOf(stage);
+  const absolute = posix.resolve(base, path);
+  if (parent !== 'scratch' && !stages.some((s) => s.name === parent)) return join(root, posix.relative(base, absolute));
+  const own = copies(stages, stage, root, args).find((copy) => copy.destination === absolute);
+  if (own !== undefined) return own.source;
+  if (parent === 'scratch') throw new Error(`stage ${name} (FROM scratch) has no ${absolute}`);
+  return sourceIn(stages, parent, absolute, root, args);
 }
 
 function workdirOf(stage: Stage | undefined): string {

@@ -44,9 +44,9 @@ export interface Watched {
   readonly exited: Promise<number | undefined>;
 }
 
-/** Starts `runsecrets --watch ARGS` (`prefix` in front, e.g. unshare); resolves once the app is READY and the watcher too. */
-export async function startWatch(args: readonly string[], options: { env?: Record<string, string>; prefix?: readonly string[]; node?: string; ready?: boolean } = {}): Promise<Watched> {
-  const [command, ...argv] = [...(options.prefix ?? []), ...cliCommand(options.node), '--watch', ...args] as [string, ...string[]];
+/** Starts `runsecrets --watch ARGS` (`prefix` in front, e.g. unshare; `cli`: another entry than CLI); resolves once the app is READY and the watcher too. */
+export async function startWatch(args: readonly string[], options: { env?: Record<string, string>; prefix?: readonly string[]; node?: string; cli?: string; ready?: boolean } = {}): Promise<Watched> {
+  const [command, ...argv] = [...(options.prefix ?? []), ...cliCommand(options.node, options.cli), '--watch', ...args] as [string, ...string[]];
   const startOptions: StartOptions = { env: options.env ?? baseEnv(), extendEnv: false, reject: false, stdin: 'ignore', cwd: ROOT };
   const sub = execa(command, argv, startOptions);
   if (sub.pid === undefined) throw new Error('execa reported no PID');

@@ -5,11 +5,11 @@
 // image's non-root user and exec'ing the app as tini's child. The legacy-app image has
 // no Node.js: every node of this machine is hidden from it.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
-import { copies, runtimeOf, startSandbox, symlinksOf, type Sandbox } from '../helpers/container.js';
+import { copies, platformArgs, runtimeOf, startSandbox, symlinksOf, type Sandbox } from '../helpers/container.js';
 import { imageSandbox, SANDBOX_NEEDS, stage, STAGES } from '../helpers/images.js';
 import { EXE, EXE_NEED } from '../helpers/packaged.js';
 import { allProcesses, waitForLine } from '../helpers/processes.js';
@@ -17,19 +17,38 @@ import { requires, skipUnless } from '../helpers/requirements.js';
 
 const stages = STAGES;
 const APP_IMAGES = ['node-app', 'kubernetes-app', 'legacy-app'];
-const EXE_SOURCE = join(ROOT, 'dist/runsecrets-linux-x64');
+/** Docker's TARGETARCH → the executable npm run build:exe makes for it (named by Node's process.arch). */
+const PLATFORMS = [['amd64', 'x64'], ['arm64', 'arm64']] as const;
+const EXE_SOURCES = PLATFORMS.map(([, arch]) => join(ROOT, `dist/runsecrets-linux-${arch}`));
 
 describe('Dockerfile.example', () => {
-  it('has the build stage and the app images the examples refer to', () => {
-    expect(stages.map((s) => s.name)).toEqual(['build', ...APP_IMAGES]);
+  it('has the build stage, the app images the examples refer to, and one executable stage per platform', () => {
+    expect(stages.map((s) => s.name)).toEqual(['build', 'node-app', 'kubernetes-app', 'exe-amd64', 'exe-arm64', 'exe', 'legacy-app']);
     expect(stage('build').instructions).toContainEqual({ keyword: 'RUN', args: 'npm run build:exe' });
+    // Built once, natively, for every platform: Bun cross-compiles.
+    expect(stage('build').from).toBe('${NODE_IMAGE}');
+    expect(readFileSync(join(ROOT, 'Dockerfile.example'), 'utf8')).toMatch(/^FROM --platform=\$BUILDPLATFORM \$\{NODE_IMAGE\} AS build$/m);
   });
 
-  it.for(stages.map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, context) => {
-    const sources = copies(stages, stage(name), ROOT).map((copy) => copy.source);
+  it.for(stages.filter((s) => s.instructions.some((i) => i.keyword === 'COPY')).map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, context) => {
+    const sources = PLATFORMS.flatMap(([targetArch]) => copies(stages, stage(name), ROOT, platformArgs(targetArch)).map((copy) => copy.source));
     expect(sources.length).toBeGreaterThan(0);
-    if (sources.includes(EXE_SOURCE)) skipUnless(context, EXE_NEED);
+    if (sources.some((source) => EXE_SOURCES.includes(source))) skipUnless(context, EXE_NEED);
     expect(sources.filter((source) => !existsSync(source))).toEqual([]);
+  });
+
+  it.for(PLATFORMS)('legacy-app for linux/%s (docker buildx --platform) gets dist/runsecrets-linux-%s, which npm run build:exe lists in dist/SHA256SUMS', ([targetArch, arch], context) => {
+    const exe = copies(stages, stage('legacy-app'), ROOT, platformArgs(targetArch)).find((copy) => copy.destination === '/usr/local/bin/runsecrets');
+    expect(exe?.source).toBe(join(ROOT, `dist/runsecrets-linux-${arch}`));
+    skipUnless(context, EXE_NEED);
+    const built = readFileSync(join(ROOT, 'dist/SHA256SUMS'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[1]);
+    expect(built).toEqual(PLATFORMS.map(([, a]) => `runsecrets-linux-${a}`));
+  });
+
+  it('negative control: for a platform without an executable stage (FROM exe-riscv64, an image that does not exist) no built file is taken', () => {
+    const exe = copies(stages, stage('legacy-app'), ROOT, platformArgs('riscv64')).find((copy) => copy.destination === '/usr/local/bin/runsecrets');
+    expect(EXE_SOURCES).not.toContain(exe?.source);
+    expect(existsSync(exe?.source ?? '')).toBe(false);
   });
 
   it.for(APP_IMAGES)('%s: configured through ENV RUNSECRETS_*, no USER (runsecrets must start as root), ENTRYPOINT tini -- runsecrets', (name) => {

@@ -8,16 +8,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseEnv, ROOT, runCli } from '../helpers/cli.js';
+import { baseEnv, NEEDS_SCRIPT, ROOT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { EXE, EXE_NEED } from '../helpers/packaged.js';
-import { requires } from '../helpers/requirements.js';
+import { notApplicable, requires } from '../helpers/requirements.js';
 
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, pkg), 'utf8')) as { version: string }).version;
+const VERSION = versionOf('package.json');
+const BUN = versionOf('node_modules/bun/package.json');
 
 describe(`the standalone executable ${EXE}`, requires(EXE_NEED), () => {
-  it('runs with an empty environment', async () => {
-    expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(new RegExp(`^runsecrets ${VERSION} \\(bun \\d+\\.\\d+\\.\\d+ on linux/${process.arch}\\)$`)) });
+  it('runs with an empty environment, and says which runtime and target it is', async () => {
+    expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION} (bun ${BUN} on linux/${process.arch})` });
+  });
+
+  it('the same line from the bundle, run by Node.js, names node', notApplicable(STANDALONE ? NEEDS_SCRIPT : undefined), async () => {
+    expect(await runCli(['--version'], { env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION} (node ${process.version} on linux/${process.arch})` });
   });
 
   /** A working dir holding every file a Bun program would read at start; bunfig.toml's preload would create `marker`. */

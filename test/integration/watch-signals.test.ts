@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baseEnv, cliCommand, NEEDS_SCRIPT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
+import { nodeHasFfi } from '../helpers/init.js';
 import { allProcesses, descendants, LineLog, procInfo } from '../helpers/processes.js';
 import { AS_ROOT, needs, notApplicable, requires, UNSHARE } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
@@ -112,8 +113,10 @@ describe('signals reach the app', () => {
 describe('as PID 1 (unshare --pid --fork --mount-proc; needs root)', STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires(AS_ROOT, UNSHARE), () => {
   const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
 
-  it('warns once about reaping, forwards SIGTERM and exits with the app', async () => {
-    const watched = await watch(['--dir', secretsDir({}), appScript()], { prefix: UNSHARE });
+  it('warns once about reaping on a Node.js without node:ffi, forwards SIGTERM and exits with the app', async () => {
+    // The reaping runtimes are in watch-init.test.ts; here the one that cannot reap.
+    const env = baseEnv(nodeHasFfi() ? { NODE_OPTIONS: '--no-experimental-ffi' } : {});
+    const watched = await watch(['--dir', secretsDir({}), appScript()], { prefix: UNSHARE, env });
     const warnings = watched.err.lines.filter((line) => line.includes('is PID 1'));
     expect(warnings).toEqual([expect.stringMatching(/^runsecrets: warn: runsecrets is PID 1: .*not reap orphaned processes.*docker run --init.*tini/)]);
     const pid1 = allProcesses().find((p) => p.ppid === watched.pid);

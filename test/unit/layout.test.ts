@@ -44,15 +44,15 @@ describe('layout', () => {
     for (const { file, path } of files) expect(readFileSync(file, 'utf8').split('\n').length, path).toBeLessThan(300);
   });
 
-  it('exec mode loads no watcher, supervisor, chokidar or execa: they are reached only through import()', () => {
+  it('exec mode loads no watcher, supervisor, reaper, chokidar or execa: they are reached only through import()', () => {
     const reached = staticImportClosure(join(src, 'main.ts'));
     const paths = [...reached].map((file) => relative(src, file));
     expect(paths).toContain('process/exec.ts');
-    expect(paths.filter((path) => path.startsWith('watch/') || /^process\/(supervis|spawn-child|launcher\.ts|forward-signals)/.test(path))).toEqual([]);
+    expect(paths.filter((path) => path.startsWith('watch/') || /^process\/(supervis|spawn-child|launcher\.ts|forward-signals|reaper|libc|zombies)/.test(path))).toEqual([]);
     for (const file of reached) expect(packagesOf(file), relative(src, file)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(chokidar|execa)$/)]));
     // Negative control: the watch entry does reach them.
     const watch = [...staticImportClosure(join(src, 'watch/watch-command.ts'))].map((file) => relative(src, file));
-    expect(watch).toEqual(expect.arrayContaining(['process/supervisor.ts', 'watch/file-watcher.ts']));
+    expect(watch).toEqual(expect.arrayContaining(['process/supervisor.ts', 'process/reaper.ts', 'process/libc.ts', 'watch/file-watcher.ts']));
   });
 
   it('touches process.argv, process.env and process.exit only in bin/', () => {
