@@ -1,11 +1,15 @@
 // Builds the single-file bundle dist/runsecrets.mjs: the whole CLI and its
-// dependencies in one ES module that runs with a bare `node`, no node_modules.
-import { readFileSync } from 'node:fs';
+// dependencies in one ES module that runs with a bare `node`, no node_modules. What only
+// watch mode, templates, --check and the launcher use is kept out of what V8 parses at
+// start (scripts/bundle-chunks.mjs).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { stitchChunks } from './scripts/bundle-chunks.mjs';
+import { execModeFunctions } from './scripts/exec-mode-functions.mjs';
 
 const require = createRequire(import.meta.url);
 const builtins = new Set(builtinModules);
@@ -63,21 +67,20 @@ function esmShim(path) {
  * that costs next to nothing (BENCHMARKS.md, "Templates"). The package's CommonJS build is used; its `require()`
  * of Node built-ins goes to process.getBuiltinModule().
  *
- * chokidar (for --watch) is ES-module-only: it is first bundled, with readdirp, into one
- * CommonJS script. Parsed in the bundle, its 50 KB cost exec mode 0.6 ms a start
- * (BENCHMARKS.md, "Watch mode").
+ * chokidar (for --watch) is plain code in watch mode's lazy chunk, which is itself kept out
+ * of the parse at start (scripts/bundle-chunks.mjs): as a compressed string it made the
+ * resident supervisor load node:zlib, 0.7 MiB of RSS (BENCHMARKS.md, "Watch mode").
  */
-const ESM_ONLY_PACKAGES = new Set(['chokidar']);
-const LAZY_SOURCE_PACKAGES = ['liquidjs', ...ESM_ONLY_PACKAGES];
+const LAZY_SOURCE_PACKAGES = ['liquidjs'];
 const lazySource = {
   name: 'lazy-source',
   setup(build) {
     const filter = new RegExp(`^(${LAZY_SOURCE_PACKAGES.join('|')})$`);
     // Paths relative to the repo root: the bundle names the package, not the build machine's dirs.
-    build.onResolve({ filter }, ({ path }) => ({ path: relative(ROOT, require.resolve(path)), namespace: 'lazy-source', pluginData: { esm: ESM_ONLY_PACKAGES.has(path) } }));
-    build.onLoad({ filter: /.*/, namespace: 'lazy-source' }, async ({ path, pluginData }) => ({
+    build.onResolve({ filter }, ({ path }) => ({ path: relative(ROOT, require.resolve(path)), namespace: 'lazy-source' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-source' }, ({ path }) => ({
       contents: [
-        `const packed = ${JSON.stringify(brotliCompressSync(`${pluginData?.esm ? await commonJsOf(join(ROOT, path)) : readFileSync(join(ROOT, path), 'utf8')}\n//# sourceURL=${path}`).toString('base64'))};`,
+        `const packed = ${JSON.stringify(brotliCompressSync(`${readFileSync(join(ROOT, path), 'utf8')}\n//# sourceURL=${path}`).toString('base64'))};`,
         "const source = process.getBuiltinModule('node:zlib').brotliDecompressSync(Buffer.from(packed, 'base64')).toString();",
         'const builtin = (id) => process.getBuiltinModule(id);',
         "builtin.resolve = (id) => { throw new Error(`cannot resolve ${id} from a bundled package`); };",
@@ -88,21 +91,19 @@ const lazySource = {
   },
 };
 
-/** An ES module package bundled with its dependencies into one CommonJS script; Node built-ins stay `require()`s. */
-async function commonJsOf(entry) {
-  const result = await build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', target: 'node22', write: false, legalComments: 'none', logLevel: 'warning' });
-  return result.outputFiles[0].text;
-}
-
-await build({
-  entryPoints: ['bin/runsecrets.ts'],
-  outfile: 'dist/runsecrets.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minifySyntax: true,
-  legalComments: 'none',
-  plugins: [lazySource, lazyBuiltins],
-  logLevel: 'warning',
-});
+// 1. esbuild splits the code at every import(): the entry with what it imports statically,
+// and one chunk per lazily imported module (plus chunks they share).
+const options = { bundle: true, platform: 'node', format: 'esm', target: 'node22', minifySyntax: true, legalComments: 'none', logLevel: 'warning' };
+const split = await build({ ...options, entryPoints: { entry: 'bin/runsecrets.ts' }, outdir: 'dist/chunks', splitting: true, write: false, metafile: true, plugins: [lazySource, lazyBuiltins] });
+// 2. One file again: exec mode's chunks as code; the lazy ones in comments, compiled on
+// first import (scripts/bundle-chunks.mjs).
+const bundleWith = await stitchChunks(split, join(ROOT, 'dist/chunks/entry.js'), options);
+// 3. Compiled with the script: the functions a sample exec-mode run calls (scripts/exec-mode-functions.mjs).
+const called = execModeFunctions(bundleWith(() => true));
+const code = bundleWith((name) => called.has(name));
+// A non-ASCII character anywhere would make V8 hold and scan the whole script as UTF-16.
+if (/[^\x00-\x7f]/.test(code)) throw new Error('dist/runsecrets.mjs: a non-ASCII character crept in');
+// Every import() is of a chunk in the file, through the registry; a real one would look for a file next to it.
+if (/\bimport\(/.test(code)) throw new Error('dist/runsecrets.mjs: an import() was left that would look for a file');
+mkdirSync(join(ROOT, 'dist'), { recursive: true });
+writeFileSync(join(ROOT, 'dist/runsecrets.mjs'), code, { mode: 0o755 });

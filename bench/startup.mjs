@@ -1,146 +1,108 @@
-// `npm run bench`: how long runsecrets takes from `node …` to exec'ing the command,
-// next to `node -e 0` (the cost of starting Node at all), gosu (a native peer) and
-// /bin/true (the cost of creating a process). See BENCHMARKS.md for method and figures.
+// `npm run bench` (first part): runsecrets' exec-mode start-up, from `node …` to the
+// exec of /bin/true, next to `node -e 0` on the same Node.js (the cost of starting Node
+// at all), the standalone executable, gosu, the shell entrypoints it replaces and
+// /bin/true (the cost of creating a process). Prints markdown: the tables and goal lines
+// in BENCHMARKS.md are this output. See BENCHMARKS.md ("Method").
 //
-//   BENCH_RUNS=40    measured rounds (each round runs every case once)
-//   BENCH_WARMUP=5   rounds run first and thrown away
+//   BENCH_RUNS=40        measured rounds (each round runs every case once)
+//   BENCH_WARMUP=5       rounds run first and thrown away
+//   BENCH_NODES=22,24,26 Node.js majors with rows (24: the dev dependency; others installed once)
+//   BENCH_CALLGRIND=1    instruction counts (0: none); BENCH_CALLGRIND_RUNS=1 counts per case
+//   BENCH_QUICK=1        one smoke round: 3 rounds, no warm-up, no callgrind, Node 24 only, no templates
+//   BENCH_BASELINE=FILE  adds a row: another build of the bundle, same 100-secret run
 
-import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, homedir, release, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureInterleaved, quantile, timeOnce } from './lib/measure.mjs';
-import { createSecretsDir } from './lib/secrets-dir.mjs';
-import { createTemplatesDir } from './lib/templates-dir.mjs';
+import { countInstructions, haveValgrind, inParallel } from './lib/callgrind.mjs';
+import { haveCpuTime, measureInterleaved, paired, quantile, timeOnce } from './lib/measure.mjs';
+import { findNodes } from './lib/nodes.mjs';
+import { peerCases } from './lib/peers.mjs';
+import { busyNote, goalLine, machineLine, millions, ms, ratio, signedMs, table } from './lib/report.mjs';
+import { startupCases } from './lib/startup-cases.mjs';
 
-const GOAL_MS = 5;
+const GOALS = { bundle100: 1.15, bundle10: 1.1, exe: 0.45 };
+const quick = process.env.BENCH_QUICK === '1';
+const runs = wholeNumber('BENCH_RUNS', quick ? 3 : 40, 1);
+const warmup = wholeNumber('BENCH_WARMUP', quick ? 0 : 5, 0);
+const callgrindRuns = quick ? 0 : wholeNumber('BENCH_CALLGRIND', 1, 0) && wholeNumber('BENCH_CALLGRIND_RUNS', 1, 1);
+const majors = (process.env.BENCH_NODES ?? (quick ? '24' : '22,24,26')).split(',').map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const runs = wholeNumber('BENCH_RUNS', 40, 1);
-const warmup = wholeNumber('BENCH_WARMUP', 5, 0);
-const node = process.execPath;
-const trueBin = '/bin/true';
-
-// 1. One environment for every case, the small one a container starts with (Docker's
-// default PATH, HOME), rather than the caller's: nothing of npm's, no RUNSECRETS_* twins,
-// no compile cache, no NODE_EXTRA_CA_CERTS (most images do not set it; it gets its own
-// pair of cases below).
-const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: homedir() };
-const caCerts = process.env.NODE_EXTRA_CA_CERTS ?? (existsSync('/etc/ssl/certs/ca-certificates.crt') ? '/etc/ssl/certs/ca-certificates.crt' : undefined);
-const secrets = createSecretsDir(100);
-// The templates case (BENCHMARKS.md, "Templates"): 100 templates over 1,000 secrets.
-const manySecrets = createSecretsDir(1000);
-const templates = createTemplatesDir(manySecrets.dir, 100);
-const cacheDir = mkdtempSync(join(tmpdir(), 'runsecrets-bench-cache-'));
-
-// 2. The cases. Every runsecrets case reads the 100 secrets and execs /bin/true.
-const run = (entry, level = 'warn') => [entry, '--log-level', level, '--dir', secrets.dir, '--', trueBin];
-const bundle = join(root, 'dist/runsecrets.mjs');
-const cases = [
-  { name: 'node -e 0', command: node, args: ['-e', '0'], env },
-  { name: 'bundle (dist/runsecrets.mjs)', command: node, args: run(bundle), env },
-  { name: 'unbundled (lib/bin/runsecrets.js)', command: node, args: run(join(root, 'lib/bin/runsecrets.js')), env },
-];
 const notes = [];
-// Standalone executables, when built: the shipped one (npm run build:exe, Bun) and the
-// Node.js SEA it was chosen over (node scripts/build-exe.mjs --node-sea; BENCHMARKS.md).
-// Each is measured only if built from the current bundle (its .bundle-sha256 stamp).
-const bundleHash = createHash('sha256').update(readFileSync(bundle)).digest('hex');
-for (const [file, name] of [['dist/runsecrets-linux-x64', 'standalone exe (Bun)'], ['dist/runsecrets-linux-x64-node-sea', 'standalone exe (Node.js SEA)']]) {
-  const exe = join(root, file);
-  const stamp = `${exe}.bundle-sha256`;
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === bundleHash) cases.push({ name: `${name} ${file.slice(5)}`, command: exe, args: run(exe).slice(1), env });
-  else if (existsSync(exe)) notes.push(`${file}: skipped, built from another bundle (rebuild it: scripts/build-exe.mjs)`);
-  else if (!file.endsWith('-sea')) notes.push(`${file}: skipped, not built (npm run build:exe)`);
-}
-const gosu = findOnPath('gosu');
-if (gosu === undefined) notes.push('gosu: skipped, not installed (apt-get install -y gosu)');
-else if (process.getuid?.() !== 0) notes.push('gosu: skipped, switching users needs root');
-else cases.push({ name: 'gosu nobody /bin/true', command: gosu, args: ['nobody', trueBin], env });
-cases.push({ name: '/bin/true (floor)', command: trueBin, args: [], env });
-const extras = [];
-if (caCerts === undefined) notes.push('NODE_EXTRA_CA_CERTS: no CA bundle to test with; pair skipped');
-else {
-  const withCa = { ...env, NODE_EXTRA_CA_CERTS: caCerts };
-  extras.push({ name: 'node -e 0, NODE_EXTRA_CA_CERTS set', command: node, args: ['-e', '0'], env: withCa });
-  extras.push({ name: 'bundle, NODE_EXTRA_CA_CERTS set', command: node, args: run(bundle), env: withCa });
-}
-extras.push({ name: 'bundle, NODE_COMPILE_CACHE warm', command: node, args: run(bundle), env: { ...env, NODE_COMPILE_CACHE: cacheDir } });
-// The default --log-level info writes a start line; under Docker stderr is a pipe.
-extras.push({ name: 'bundle, --log-level info, stderr a pipe', command: node, args: run(bundle, 'info'), env, stderrPipe: true });
-// Templates: 1,000 secrets (--explicit: no variables, so the rows differ by the templates
-// alone), without templates, then 100 templates rendered and written to a fresh dir, then
-// the same 100 rendered again over unchanged files (nothing written).
-const explicitRun = (extra) => [bundle, '--log-level', 'warn', '--explicit', '--dir', manySecrets.dir, ...extra, '--', trueBin];
-const renderTo = ['--template', `${templates.dir}:${templates.out}`];
-extras.push({ name: 'bundle, 1,000 secrets, no templates', command: node, args: explicitRun([]), env });
-extras.push({ name: 'bundle, 1,000 secrets, 100 templates written', command: node, args: explicitRun(renderTo), env, before: () => rmSync(templates.out, { recursive: true, force: true }) });
-extras.push({ name: 'bundle, 1,000 secrets, 100 templates unchanged', command: node, args: explicitRun(renderTo), env });
-// BENCH_BASELINE=path/to/other/runsecrets.mjs: the same 100-secret run with another build, e.g. the one before a change.
-if (process.env.BENCH_BASELINE !== undefined) extras.push({ name: 'baseline bundle (BENCH_BASELINE)', command: node, args: run(process.env.BENCH_BASELINE), env });
+const work = mkdtempSync(join(tmpdir(), 'runsecrets-bench-'));
 
-// 3. Measure, all cases interleaved; check first that each one runs at all.
 try {
-  for (const c of [...cases, ...extras]) timeOnce(c);
-  console.log(`node ${process.version} (${node}), ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Linux ${release()}`);
-  console.log(`NODE_EXTRA_CA_CERTS is ${process.env.NODE_EXTRA_CA_CERTS === undefined ? 'not set' : `set (${process.env.NODE_EXTRA_CA_CERTS})`} here; the main table runs without it`);
-  console.log(`${runs} interleaved rounds after ${warmup} warm-up rounds; 100 secrets in ${secrets.dir}\n`);
-  const samples = measureInterleaved([...cases, ...extras], { runs, warmup });
-  report(samples);
+  const nodes = findNodes(majors, root, notes);
+  const setup = startupCases({ root, work, nodes, quick, notes, baseline: process.env.BENCH_BASELINE });
+  const cases = [...setup.cases, ...peerCases({ work, dir: setup.secrets100, trueBin: '/bin/true', env: setup.env, notes }), setup.floor];
+  for (const c of cases) timeOnce(c); // every case must run at all before anything is measured
+  console.log(`## Start-up run\n\n${machineLine()}; ${nodes.map((n) => `Node.js ${n.version}`).join(', ')}; ${runs} interleaved rounds after ${warmup} warm-up rounds${haveCpuTime ? '' : '; no cc, so no CPU times'}\n`);
+  const samples = measureInterleaved(cases, { runs, warmup });
+  const busy = busyNote();
+  const counts = await instructionCounts(cases.filter((c) => c.instructions), callgrindRuns);
+  printTable(cases, samples, counts);
+  printGoals(nodes, setup, samples, counts);
+  for (const note of [...notes, ...(busy === undefined ? [] : [busy])]) console.log(`- note: ${note}`);
 } finally {
-  secrets.remove();
-  manySecrets.remove();
-  templates.remove();
-  rmSync(cacheDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }
 
-/** Prints the table, the CA bundle's effect and the goal status. */
-function report(samples) {
-  const median = (name) => quantile(samples.get(name), 0.5);
-  const base = median('node -e 0');
-  const floor = median('/bin/true (floor)');
-  const rows = [...cases, ...extras].map(({ name }) => [
-    name, median(name).toFixed(1), quantile(samples.get(name), 0.9).toFixed(1),
-    `${(median(name) / base).toFixed(2)}x`, `${(median(name) - floor).toFixed(1)}`,
-  ]);
-  printTable(['case', 'median ms', 'p90 ms', 'vs node -e 0', 'over /bin/true ms'], rows, cases.length);
-  for (const note of notes) console.log(`note: ${note}`);
-  const bundleMs = median('bundle (dist/runsecrets.mjs)');
-  if (caCerts !== undefined) {
-    const nodeCa = median('node -e 0, NODE_EXTRA_CA_CERTS set') - base;
-    const bundleCa = median('bundle, NODE_EXTRA_CA_CERTS set') - bundleMs;
-    console.log(`\nNODE_EXTRA_CA_CERTS=${caCerts}: node -e 0 ${signed(nodeCa)} ms, bundle ${signed(bundleCa)} ms`);
+/** Instructions by case name (the lowest of `times` counts), on every core at once: counts do not depend on load. */
+async function instructionCounts(cases, times) {
+  if (times === 0 || cases.length === 0) return new Map();
+  if (!(await haveValgrind())) {
+    notes.push('valgrind: not installed (apt-get install -y valgrind); no instruction counts');
+    return new Map();
   }
-  const delta = bundleMs - base;
-  console.log(`bundle over node -e 0: ${signed(delta)} ms (median); goal within ${GOAL_MS} ms: ${delta <= GOAL_MS ? 'met' : 'NOT met'}`);
+  const jobs = cases.flatMap((c) => Array.from({ length: times }, () => () => countInstructions(c.command, c.args, c.env)));
+  const results = await inParallel(jobs, cpus().length);
+  return new Map(cases.map((c, i) => [c.name, Math.min(...results.slice(i * times, (i + 1) * times))]));
 }
 
-function printTable(header, rows, separatorAfter) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  rows.forEach((row, i) => {
-    if (i === separatorAfter) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    console.log(line(row));
+/** The main table: wall and CPU medians, and each case against `node -e 0` of its Node.js, round by round. */
+function printTable(cases, samples, counts) {
+  const rows = cases.map((c) => {
+    const own = samples.get(c.name);
+    const base = samples.get(c.baseline ?? setupBaseline(cases));
+    const wall = paired(own, base, 'wall');
+    const cpu = paired(own, base, 'cpu');
+    const baseCount = counts.get(c.baseline ?? setupBaseline(cases));
+    return [
+      c.name, ms(quantile(own.map((s) => s.wall), 0.5)), ms(quantile(own.map((s) => s.wall), 0.9)),
+      `${signedMs(wall?.diff.median)} (${signedMs(wall?.diff.p25)}…${signedMs(wall?.diff.p75)})`, ratio(wall?.ratio.median),
+      haveCpuTime ? ms(quantile(own.map((s) => s.cpu), 0.5)) : '—', ratio(cpu?.ratio.median),
+      millions(counts.get(c.name)), counts.has(c.name) && baseCount !== undefined ? ratio(counts.get(c.name) / baseCount) : '—',
+    ];
   });
+  console.log(table(['case', 'wall ms', 'p90', 'paired Δ ms (IQR)', 'wall ratio', 'CPU ms', 'CPU ratio', 'M instr.', 'instr. ratio'], rows));
+  console.log('\nΔ and ratios: per round, against `node -e 0` of the same Node.js (Node 24 for the rest), median; instructions: callgrind, main thread to exit or execve.\n');
 }
 
-function findOnPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {}
+function setupBaseline(cases) {
+  return cases.find((c) => c.isBaseline && c.major === 24)?.name ?? cases[0].name;
+}
+
+function printGoals(nodes, setup, samples, counts) {
+  const lines = ['### Goals'];
+  const goal = (text, name, base, target) => {
+    const wall = paired(samples.get(name), samples.get(base))?.ratio;
+    const also = [];
+    if (haveCpuTime) also.push(`CPU ${ratio(paired(samples.get(name), samples.get(base), 'cpu')?.ratio.median)}`);
+    if (counts.has(name) && counts.has(base)) also.push(`instructions ${ratio(counts.get(name) / counts.get(base))}`);
+    return `${goalLine(text, wall?.median, target, ratio, wall)}${also.length > 0 ? ` [${also.join(', ')}]` : ''}`;
+  };
+  for (const { major } of nodes) {
+    const base = setup.names.base(major);
+    lines.push(goal(`Node ${major}: bundle, 100 secrets / node -e 0, wall`, setup.names.bundle(major, 100), base, GOALS.bundle100));
+    lines.push(goal(`Node ${major}: bundle, 10 secrets / node -e 0, wall`, setup.names.bundle(major, 10), base, GOALS.bundle10));
   }
-  return undefined;
+  if (setup.names.exe !== undefined) lines.push(goal('standalone executable, 100 secrets / node -e 0 (Node 24), wall', setup.names.exe, setup.names.base(24), GOALS.exe));
+  console.log(`${lines.join('\n')}\n`);
 }
 
 function wholeNumber(name, fallback, min) {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}, got ${JSON.stringify(process.env[name])}`);
   return value;
-}
-
-function signed(ms) {
-  return `${ms >= 0 ? '+' : ''}${ms.toFixed(1)}`;
 }

@@ -4,7 +4,7 @@
 /** Exit statuses runsecrets itself produces (SPEC §9). */
 export type ExitCode = 1 | 2 | 126 | 127;
 
-/** A failure that becomes one `runsecrets: error: …` line and an exit status. */
+/** A failure that becomes one `runsecrets: error: ...` line and an exit status. */
 export class RunsecretsError extends Error {
   readonly code: string;
   readonly exitCode: ExitCode;

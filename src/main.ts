@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (idle !== undefined) log.warn(idle);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 
-    // 2. Secrets → the child's environment, and the target user; all problems collected.
+    // 2. Secrets -> the child's environment, and the target user; all problems collected.
     // A watch-mode supervisor stays resident: it gives up V8's optimizing compilers first.
     if (config.watch && !config.check) (await import('./watch/resident.js')).stayLean();
     const prepared = await prepare(config, env, io.caller, log);

@@ -1,7 +1,6 @@
-// A long-running process whose stdout and stderr lines can be awaited, and its RSS read.
+// A long-running process whose stdout and stderr lines can be awaited.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 /** Starts `command args` with `env`; returns helpers to await lines and stop it. */
 export function startProcess(command, args, env) {
@@ -34,10 +33,4 @@ function lineStream(stream) {
       waiters.push({ match, resolve: (at) => (clearTimeout(timer), resolve(at)) });
     }),
   };
-}
-
-/** VmRSS of `pid` in MiB. */
-export function rssMiB(pid) {
-  const kib = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  return kib / 1024;
 }

@@ -3,7 +3,7 @@
 // `docker secret create` and `kubectl create secret --from-file` usually leave them.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,12 +15,16 @@ const KINDS = [
   ['jwt.secret', () => randomBytes(48).toString('base64')],
 ];
 
-/** Creates the dir with `count` secrets; returns its path and a function removing it. */
-export function createSecretsDir(count = 100) {
-  const dir = mkdtempSync(join(tmpdir(), 'runsecrets-bench-'));
+/**
+ * Creates a dir with `count` secrets. Inside `parent`, returns its path (removed with
+ * the parent); without one, in the temp dir, returns `{ dir, remove }`.
+ */
+export function createSecretsDir(count = 100, parent = undefined) {
+  const dir = parent === undefined ? mkdtempSync(join(tmpdir(), 'runsecrets-bench-')) : join(parent, `secrets-${count}`);
+  if (parent !== undefined) mkdirSync(dir, { mode: 0o755 });
   for (let i = 0; i < count; i += 1) {
     const [name, value] = KINDS[i % KINDS.length];
     writeFileSync(join(dir, `${name}_${i}`), `${value()}\n`, { mode: 0o600 });
   }
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return parent === undefined ? { dir, remove: () => rmSync(dir, { recursive: true, force: true }) } : dir;
 }

@@ -15,10 +15,10 @@ const FORMS = [
 ];
 
 /** Creates `count` *.tmpl files over the secrets in `secretsDir`; returns the dir, an output dir and a remover. */
-export function createTemplatesDir(secretsDir, count = 100) {
+export function createTemplatesDir(secretsDir, count = 100, parent = tmpdir()) {
   const names = readdirSync(secretsDir).sort();
-  const dir = mkdtempSync(join(tmpdir(), 'runsecrets-bench-templates-'));
-  const out = join(mkdtempSync(join(tmpdir(), 'runsecrets-bench-rendered-')), 'conf');
+  const dir = mkdtempSync(join(parent, 'runsecrets-bench-templates-'));
+  const out = join(mkdtempSync(join(parent, 'runsecrets-bench-rendered-')), 'conf');
   for (let t = 0; t < count; t += 1) {
     const mine = names.filter((_, i) => i % count === t);
     const lines = [`# config ${t}: ${mine.length} secrets`, 'home: {{ env.HOME }}', ...mine.map((name, i) => FORMS[i % FORMS.length](name))];

@@ -1,4 +1,4 @@
-// Flags and RUNSECRETS_* twins → one validated Config. Flags win over twins; a list
+// Flags and RUNSECRETS_* twins -> one validated Config. Flags win over twins; a list
 // twin is comma-separated; an empty twin counts as unset.
 
 import { usageError } from '../errors.js';

@@ -72,7 +72,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Options that were renamed, old name → new: `--env-file` became `--dotenv` because
+ * Options that were renamed, old name -> new: `--env-file` became `--dotenv` because
  * Node.js takes every argument starting with `--env-file` on its own command line
  * (runsecrets' and the app's included) and loads that file before runsecrets runs.
  */
@@ -80,7 +80,7 @@ export const RENAMED: Readonly<Record<string, { readonly to: string; readonly wh
   'env-file': { to: 'dotenv', why: 'Node.js acts on any --env-file argument on its command line' },
 };
 
-/** `max-size` → `RUNSECRETS_MAX_SIZE`. */
+/** `max-size` -> `RUNSECRETS_MAX_SIZE`. */
 export function twinName(name: string): string {
   return `RUNSECRETS_${name.toUpperCase().replaceAll('-', '_')}`;
 }

@@ -1,4 +1,4 @@
-// argv → option values and the command. Options end at `--` or at the first argument
+// argv -> option values and the command. Options end at `--` or at the first argument
 // that does not start with `-`; everything after is the command, untouched.
 
 import { usageError } from '../errors.js';

@@ -1,8 +1,6 @@
 // Converters from option text to typed values. Each throws a usage error that quotes
 // the option (and its twin) and what was received.
 
-import { constants } from 'node:os';
-
 import { usageError } from '../errors.js';
 
 /** Names an option for messages: `--trim (RUNSECRETS_TRIM)`. */
@@ -78,7 +76,7 @@ export function parseDuration(label: Label, text: string, min = 0): number {
   return ms;
 }
 
-/** `MIN[:MAX]` as consul-template's wait: MAX defaults to 4×MIN (at most MAX_DURATION) and may not be below MIN. */
+/** `MIN[:MAX]` as consul-template's wait: MAX defaults to 4xMIN (at most MAX_DURATION) and may not be below MIN. */
 export function parseWait(label: Label, text: string): { min: number; max: number } {
   const [minText = '', maxText, extra] = text.split(':');
   if (extra !== undefined) throw usageError(`${label} takes MIN[:MAX] like 200ms:2s, got ${JSON.stringify(text)}`);
@@ -98,7 +96,8 @@ export function parseInterval(label: Label, text: string, min: number): number |
 
 /** A signal by name (`SIGHUP`, `HUP`, `hup`) or number; returned as its SIG name. */
 export function parseSignal(label: Label, text: string): NodeJS.Signals {
-  const signals = constants.signals as Record<string, number>;
+  // node:os loaded here, not at start: only a signal option needs it (BENCHMARKS.md).
+  const signals = process.getBuiltinModule('node:os').constants.signals as Record<string, number>;
   const upper = text.trim().toUpperCase();
   const name = /^\d+$/.test(upper)
     ? Object.keys(signals).find((key) => signals[key] === Number(upper))

@@ -26,7 +26,7 @@ export function checkEnvValue(variable: MadeVariable): void {
   );
 }
 
-/** `secret "db_password" (/run/secrets/db_password)`, `DB_PASSWORD_FILE (/path)`, … */
+/** `secret "db_password" (/run/secrets/db_password)`, `DB_PASSWORD_FILE (/path)`, ... */
 export function describeSource(variable: MadeVariable): string {
   switch (variable.source) {
     case 'file': return `secret "${variable.secret ?? variable.name}" (${variable.path})`;

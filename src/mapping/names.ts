@@ -1,4 +1,4 @@
-// Automatic variable names: `db-password` → `DB_PASSWORD`.
+// Automatic variable names: `db-password` -> `DB_PASSWORD`.
 
 /**
  * Every character outside [A-Za-z0-9_] becomes `_`, the rest is upper-cased, the

@@ -48,8 +48,8 @@ export function runtimeProblem(facts: RuntimeFacts): string | undefined {
 }
 
 /**
- * The first argument after the script that Node.js acts on: `--env-file…` before the
- * first `--` of the whole command line, `--experimental-config-file…` anywhere.
+ * The first argument after the script that Node.js acts on: `--env-file...` before the
+ * first `--` of the whole command line, `--experimental-config-file...` anywhere.
  */
 function actedOn(cmdline: readonly string[] | undefined, args: readonly string[]): string | undefined {
   if (cmdline === undefined || cmdline.length < args.length) return undefined;

@@ -33,7 +33,7 @@ export function readBinfmtEntries(root = '/proc/sys/fs/binfmt_misc'): BinfmtEntr
   });
 }
 
-/** Parses one entry file: `enabled`, `interpreter …`, `flags: …`, then `offset`/`magic`/`mask` or `extension`. */
+/** Parses one entry file: `enabled`, `interpreter ...`, `flags: ...`, then `offset`/`magic`/`mask` or `extension`. */
 export function parseEntry(name: string, text: string): BinfmtEntry | undefined {
   const lines = text.split('\n');
   if (lines[0] !== 'enabled') return undefined;

@@ -7,7 +7,7 @@
 export interface ElfIdentity {
   readonly bits: 32 | 64;
   readonly little: boolean;
-  /** e_machine: 62 x86-64, 3 i386, 183 AArch64, 40 ARM, … */
+  /** e_machine: 62 x86-64, 3 i386, 183 AArch64, 40 ARM, ... */
   readonly machine: number;
 }
 

@@ -4,7 +4,7 @@
 
 /**
  * Signals forwarded to the child: every one Node can catch except SIGCHLD (ours to
- * handle) and the synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, …), which
+ * handle) and the synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, ...), which
  * concern this process. SIGUSR1 is included although Node reserves it for its
  * inspector: a listener takes it over, so it reaches the app instead of opening a
  * debugger port in runsecrets (https://nodejs.org/api/process.html#signal-events).

@@ -11,7 +11,7 @@ type Accepted = readonly (readonly [bits: 32 | 64, little: boolean, machine: num
 
 const EM = { I386: 3, PPC: 20, PPC64: 21, S390: 22, ARM: 40, X86_64: 62, AARCH64: 183, RISCV: 243, LOONGARCH: 258 };
 
-/** uname -m → the ELF kinds its kernel execs natively (x32 too on x86-64). */
+/** uname -m -> the ELF kinds its kernel execs natively (x32 too on x86-64). */
 const NATIVE: Readonly<Record<string, Accepted>> = {
   x86_64: [[64, true, EM.X86_64], [32, true, EM.I386], [32, true, EM.X86_64]],
   aarch64: [[64, true, EM.AARCH64], [32, true, EM.ARM]],
@@ -27,7 +27,7 @@ const NAMES: Readonly<Record<number, string>> = { 3: 'i386', 20: 'ppc', 21: 'ppc
 
 let cached: string | undefined;
 
-/** The kernel's architecture (`x86_64`, `aarch64`, …), read once per process. */
+/** The kernel's architecture (`x86_64`, `aarch64`, ...), read once per process. */
 export function kernelArch(read: () => string = readKernelArch): string {
   cached ??= read();
   return cached;

@@ -7,7 +7,6 @@
 // a line that says why, so there is never a moment without a child and without an end.
 
 import type { ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import type { Logger } from '../log.js';
 import type { Launch } from './exec.js';
 import type { SpawnChild } from './spawn-child.js';
@@ -33,7 +32,7 @@ export interface SupervisorOptions {
 export interface ChildExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** Set when the child never started (spawn's ENOENT, EACCES, …). */
+  /** Set when the child never started (spawn's ENOENT, EACCES, ...). */
   readonly error?: NodeJS.ErrnoException;
 }
 
@@ -53,13 +52,16 @@ interface Generation {
   revived: boolean;
 }
 
+/** A monotonic clock in ms: hrtime, since performance.now() loads perf_hooks into the resident supervisor. */
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 /** What restart() did. */
 export type RestartResult = 'started' | 'ending' | 'failed';
 
 /** The shell's exit status for a child that ended with `code` or died of `signal`. */
 export function exitStatus(exit: ChildExit): number {
   if (exit.error !== undefined) return exit.error.code === 'ENOENT' ? 127 : exit.error.code === 'E2BIG' ? 1 : 126;
-  if (exit.signal !== null) return 128 + (constants.signals[exit.signal] ?? 0);
+  if (exit.signal !== null) return 128 + (process.getBuiltinModule('node:os').constants.signals[exit.signal] ?? 0);
   return exit.code ?? 1;
 }
 
@@ -116,7 +118,7 @@ export class Supervisor {
     if (current.reloadSent !== undefined) current.revived = false;
     if (!this.#sendTo(current, signal)) return;
     current.reloadSent = signal;
-    current.reloadAt = performance.now();
+    current.reloadAt = now();
   }
 
   /**
@@ -173,7 +175,7 @@ export class Supervisor {
     return exit;
   }
 
-  /** Spawns a generation; false (supervision ended, with the error) when spawn itself threw (E2BIG, ENOEXEC, …). */
+  /** Spawns a generation; false (supervision ended, with the error) when spawn itself threw (E2BIG, ENOEXEC, ...). */
   #startGeneration(launch: Launch, revived = false): boolean {
     let started: ReturnType<SpawnChild>;
     try {
@@ -191,7 +193,7 @@ export class Supervisor {
       });
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    const generation: Generation = { child, launch, started: performance.now(), exited, isRunning: running === undefined, replacing: false, reloadSent: undefined, reloadAt: 0, revived };
+    const generation: Generation = { child, launch, started: now(), exited, isRunning: running === undefined, replacing: false, reloadSent: undefined, reloadAt: 0, revived };
     void running?.then(() => {
       generation.isRunning = true;
     });

@@ -34,7 +34,7 @@ export class FsError extends RunsecretsError {
     this.#denied = denied;
   }
 
-  /** `permission denied (EACCES) at /a for uid …`, for a message that already names `subject`. */
+  /** `permission denied (EACCES) at /a for uid ...`, for a message that already names `subject`. */
   describe(subject: string): string {
     const where = this.#doing ?? (this.at === subject ? '' : `at ${this.at}`);
     return `${this.#os}${where === '' ? '' : ` ${where}`}${this.#denied}`;
@@ -56,7 +56,7 @@ export function describeBits(bits: Bits): string {
   return `owner ${bits.uid}:${bits.gid}, mode ${(bits.mode & 0o7777).toString(8).padStart(4, '0')}`;
 }
 
-/** What to change after a permission error (`; …`); '' for other errors. */
+/** What to change after a permission error (`; ...`); '' for other errors. */
 export function accessFix(error: FsError, actor: Actor | undefined): string {
   if (error.osCode !== 'EACCES' && error.osCode !== 'EPERM') return '';
   if (actor !== undefined) return `; runsecrets reads it as uid ${actor.uid}, the command's user, because that user can change the way to it: make it readable by that user, or the directories on the way root's alone`;

@@ -1,5 +1,5 @@
 // Files below a held directory, reached through symlinks only while they resolve inside
-// it: the Kubernetes volume layout (`key -> ..data/key`, `..data -> ..2026_…/`) works,
+// it: the Kubernetes volume layout (`key -> ..data/key`, `..data -> ..2026_.../`) works,
 // and a link that leads out (`key -> /etc/shadow`, `key -> ../../x`) is refused by
 // name, whoever planted it and whenever. Every step goes through descriptors, so a link
 // swapped in after it was read cannot redirect the open.

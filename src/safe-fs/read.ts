@@ -82,7 +82,7 @@ function readBounded(fd: number, size: number, limit: number, at: string): Buffe
   return buffer.subarray(0, total);
 }
 
-/** `a FIFO`, `a directory`, `a character device`, …: what a non-regular file is. */
+/** `a FIFO`, `a directory`, `a character device`, ...: what a non-regular file is. */
 export function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO';

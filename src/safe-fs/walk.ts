@@ -205,7 +205,7 @@ export function linkTarget(dir: Dir, name: string): string | undefined {
   }
 }
 
-/** `a/b/../c` → ['a', 'b', '..', 'c'], without empty and `.` parts. */
+/** `a/b/../c` -> ['a', 'b', '..', 'c'], without empty and `.` parts. */
 export function parts(path: string): string[] {
   return path.split('/').filter((part) => part !== '' && part !== '.');
 }

@@ -8,7 +8,7 @@
 const ASSIGNMENT = /^\s*(?:export\s+)?[\w.-]+(?:\s*=|:\s)/;
 const QUOTES = new Set(['"', "'", '`']);
 
-/** Why the dotenv text cannot be parsed as written (`line 3 is not KEY=VALUE …`), or undefined. */
+/** Why the dotenv text cannot be parsed as written (`line 3 is not KEY=VALUE ...`), or undefined. */
 export function dotenvProblem(text: string): string | undefined {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i += 1) {

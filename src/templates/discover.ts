@@ -1,4 +1,4 @@
-// --template SRC:DEST → the template files to render and where each one goes. A file
+// --template SRC:DEST -> the template files to render and where each one goes. A file
 // SRC renders to DEST; a directory SRC renders every *.tmpl below it into DEST,
 // keeping sub-paths and dropping `.tmpl` (the nginx image's templates-dir convention).
 

@@ -10,7 +10,7 @@ export const FILE_TAGS: readonly string[] = ['include', 'render', 'layout'];
 /**
  * Creates the engine:
  * - strictVariables / strictFilters: an unknown name is an error, never an empty string;
- * - lenientIf: `{% if secrets.x %}` and `{{ secrets.x | default: "…" }}` may name a
+ * - lenientIf: `{% if secrets.x %}` and `{{ secrets.x | default: "..." }}` may name a
  *   secret that does not exist, the two ways a template says "optional";
  * - ownPropertyOnly: `secrets.constructor` and the like do not resolve;
  * - catchAllErrors: every error of a template is reported, not only the first;

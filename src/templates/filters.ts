@@ -1,6 +1,6 @@
 // The filters config files need (SPEC §4), beyond Liquid's own. Each one quotes or
 // encodes a value for one consumer so that any value, hostile or not, reads back as
-// itself: json → JSON.parse, yaml → a YAML parser, shell → sh, url → decodeURIComponent.
+// itself: json -> JSON.parse, yaml -> a YAML parser, shell -> sh, url -> decodeURIComponent.
 // Errors name the filter and what was wrong, never the value.
 
 /** A filter failure whose message is safe to print (it never holds the value). */

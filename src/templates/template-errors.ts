@@ -1,4 +1,4 @@
-// liquidjs errors → runsecrets messages naming the template file, the line and the
+// liquidjs errors -> runsecrets messages naming the template file, the line and the
 // name. liquidjs' own messages are not passed on: an unknown variable's message holds
 // its path with computed parts already evaluated (`secrets[env.X]` shows env.X's
 // value), and its error context quotes the template around it. Names come from the

@@ -1,6 +1,6 @@
 // One rendered file in its held directory, in the two steps of a set's transaction
-// (write-rendered.ts): prepare — compare with what is there, and if the bytes differ
-// write a temp file next to it (owner, mode, content, fsync) — then commit — rename the
+// (write-rendered.ts): prepare - compare with what is there, and if the bytes differ
+// write a temp file next to it (owner, mode, content, fsync) - then commit - rename the
 // temp over the destination, or fix the mode and owner of an unchanged file in place.
 // A reader opens the old file or the new one, never a mix. Everything runs as whoever
 // may act in the directory (safe-fs), and nothing found there is followed or reused.

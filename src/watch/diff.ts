@@ -61,7 +61,7 @@ export function chooseAction(diff: StateDiff, reloadSignal: NodeJS.Signals | und
 }
 
 /**
- * `secret db_password sha256:1a2b3c4d→5e6f7a8b, API_KEY added sha256:…, /etc/app.conf …`:
+ * `secret db_password sha256:1a2b3c4d->5e6f7a8b, API_KEY added sha256:..., /etc/app.conf ...`:
  * template-only secrets, variables and files alike.
  */
 export function describeChanges(diff: StateDiff): string {

@@ -19,7 +19,7 @@ export function readMounts(text: string | undefined = readMountinfo()): Mount[] 
   if (text === undefined) return [];
   return text.split('\n').flatMap((line) => {
     const fields = line.split(' ');
-    // proc(5): mount ID, parent ID, major:minor, root, mount point, …; spaces and such as \040.
+    // proc(5): mount ID, parent ID, major:minor, root, mount point, ...; spaces and such as \040.
     const [id, , , , point] = fields;
     return id === undefined || point === undefined ? [] : [{ id, point: point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8))) }];
   });

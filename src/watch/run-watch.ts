@@ -16,6 +16,7 @@ import { Supervisor } from '../process/supervisor.js';
 import type { WatchState } from './diff.js';
 import { keepWatching } from './keep-watching.js';
 import { createQuiescence } from './quiescence.js';
+import { releaseGarbage } from './resident.js';
 import { createRotator, type Reading, type RotationDeps } from './rotation.js';
 import { startLine, watchPlan } from './start-line.js';
 import { takeUser } from './take-user.js';
@@ -56,18 +57,22 @@ export async function runWatch(run: WatchRun): Promise<number> {
   supervisor.start();
   // 4. Watch; changes settle per --wait, then rotate.
   const rotator = createRotator(run.initial, rotationDeps(run, supervisor, launchWith));
-  const quiet = createQuiescence(config.wait, () => void rotator.run());
+  // Each rotation re-reads every source: its garbage goes back as the start's does.
+  const quiet = createQuiescence(config.wait, () => void rotator.run().then(releaseGarbage));
   const watcher = await keepWatching(plan, config.poll, (event, path) => {
     log.debug(`${event} ${path}`);
     quiet.poke();
   }, log);
   if (!supervisor.ending) log.info(startLine(first.path, supervisor.pid, run.credentials, run.variableCount, plan.roots.length), { command: first.path, pid: supervisor.pid, watched: plan.roots.length });
+  // What the start allocated is dead now; give its pages back before settling in.
+  releaseGarbage();
   // Whatever changed between the first read and the watcher being ready is caught up now.
   quiet.poke();
   // 5. The backstop: now and then a full re-read (content compared), after watching again where the mounts changed.
   const stopResync = startResync(config.resync, async () => {
     await watcher.refresh();
     await rotator.run('resync');
+    releaseGarbage();
   });
   // 6. Until the command is gone for good.
   const status = await supervisor.done;
@@ -106,7 +111,8 @@ function rotationDeps(run: WatchRun, supervisor: Supervisor, launch: (env: Watch
     restart: (next) => supervisor.restart(next),
     reload: (signal) => supervisor.reload(signal),
     reloadSignal: run.config.reloadSignal,
-    now: () => performance.now(),
+    // hrtime rather than performance.now(), whose first use loads perf_hooks (8 modules) into the resident supervisor.
+    now: () => Number(process.hrtime.bigint()) / 1e6,
     log: run.log,
   };
 }

@@ -43,4 +43,17 @@ describe('the bundle alone in an empty dir', () => {
     expect(bundle.match(/^\s*import\s.*$/gm) ?? []).toEqual([]);
     expect(bundle).toContain('process.getBuiltinModule("node:v8")');
   });
+
+  it('parses only exec mode\'s code at start: the lazily imported chunks sit in comments', () => {
+    // scripts/bundle-chunks.mjs: each chunk reached only through import() is a `/*!…*/`
+    // comment, compiled on first use; what is left is what V8 compiles at start.
+    const bundle = readFileSync(join(ROOT, 'dist/runsecrets.mjs'), 'utf8');
+    const parsed = bundle.replace(/\/\*![^]*?\*\//g, '');
+    expect(parsed).toMatch(/\bfunction resolveConfig\(/);
+    expect(parsed).toMatch(/\bfunction execCommand\(/);
+    for (const lazy of ['runWatch', 'superviseCommand', 'runLauncher', 'checkText', 'createEngine', 'writeRendered', 'stayLean', 'fingerprint']) {
+      expect(parsed, lazy).not.toMatch(new RegExp(`\\bfunction ${lazy}\\(`));
+      expect(bundle, lazy).toMatch(new RegExp(`\\bfunction ${lazy}\\(`)); // negative control: it is in the file
+    }
+  });
 });

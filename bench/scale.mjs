@@ -1,0 +1,50 @@
+// `npm run bench` (last part): exec-mode start-up as the number of secrets grows to
+// 10,000, to show it is linear: the bundle over dirs of 0 to 10,000 secrets, interleaved,
+// and the cost of each step per secret (goal: none above 20 µs). Instruction counts at
+// 0, 5,000 and 10,000 secrets say the same without the host's noise.
+//
+//   BENCH_SCALE_RUNS=7   measured rounds   BENCH_QUICK=1   0 and 1,000 secrets, one round, no callgrind
+
+import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countInstructions, haveValgrind, inParallel } from './lib/callgrind.mjs';
+import { haveCpuTime, measureInterleaved, quantile } from './lib/measure.mjs';
+import { goalLine, machineLine, table } from './lib/report.mjs';
+import { createSecretsDir } from './lib/secrets-dir.mjs';
+
+const GOAL_US = 20;
+const quick = process.env.BENCH_QUICK === '1';
+const sizes = quick ? [0, 1000] : [0, 2000, 4000, 6000, 8000, 10000];
+const runs = Number(process.env.BENCH_SCALE_RUNS ?? (quick ? 1 : 7));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = join(root, 'dist/runsecrets.mjs');
+const node = process.execPath;
+const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
+const work = mkdtempSync(join(tmpdir(), 'runsecrets-bench-scale-'));
+
+try {
+  const counted = [0, 5000, 10000];
+  const dirs = new Map([...new Set([...sizes, ...(quick ? [] : counted)])].map((count) => [count, createSecretsDir(count, work)]));
+  const caseOf = (count) => ({ name: `${count}`, command: node, args: [bundle, '--log-level', 'warn', '--dir', dirs.get(count), '--', '/bin/true'], env });
+  const samples = measureInterleaved(sizes.map(caseOf), { runs, warmup: quick ? 0 : 1 });
+  const median = (count, key) => quantile(samples.get(`${count}`).map((s) => s[key]), 0.5);
+  // Each step per secret round by round (both sizes ran in the same round), then the median.
+  const step = (i, key) => quantile(samples.get(`${sizes[i]}`).map((s, round) => ((s[key] - samples.get(`${sizes[i - 1]}`)[round][key]) * 1000) / (sizes[i] - sizes[i - 1])), 0.5);
+  console.log(`## Scale run\n\n${machineLine()}; Node.js ${process.version}; ${runs} interleaved rounds\n`);
+  const steps = sizes.slice(1).map((_, i) => step(i + 1, 'wall'));
+  console.log(table(['secrets', 'wall ms', 'CPU ms', 'step µs per secret (wall)', 'step µs per secret (CPU)'], sizes.map((count, i) => [
+    count.toLocaleString('en-US'), median(count, 'wall').toFixed(1), haveCpuTime ? median(count, 'cpu').toFixed(1) : '—',
+    i === 0 ? '' : steps[i - 1].toFixed(1), i === 0 || !haveCpuTime ? '' : step(i, 'cpu').toFixed(1),
+  ])));
+  const counts = quick || !(await haveValgrind()) ? [] : await inParallel(counted.map((count) => () => countInstructions(node, caseOf(count).args, env)), cpus().length);
+  if (counts.length === 3) {
+    const [zero, half, full] = counts;
+    console.log(`\nInstructions: ${(zero / 1e6).toFixed(1)} M at 0, ${(half / 1e6).toFixed(1)} M at 5,000, ${(full / 1e6).toFixed(1)} M at 10,000 secrets: ${((half - zero) / 5000).toFixed(0)} per secret in the first half, ${((full - half) / 5000).toFixed(0)} in the second.`);
+  }
+  const cpuSteps = haveCpuTime ? ` [CPU: largest step ${Math.max(...sizes.slice(1).map((_, i) => step(i + 1, 'cpu'))).toFixed(1)} µs per secret]` : '';
+  console.log(`\n### Goals (scale)\n\n${goalLine('largest step, µs per secret (wall)', Math.max(...steps), GOAL_US, (v) => v.toFixed(1))}${cpuSteps}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,26 @@
+// `npm run bench` is not part of the suite (slow, and timings belong in bench/), but its
+// scripts must keep running: one quick round of the start-up and scale benches, checked
+// for their tables and goal lines, never for their figures.
+
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+const quick = { BENCH_QUICK: '1', BENCH_RUNS: '1' };
+
+describe('bench scripts (one quick round)', () => {
+  it('startup.mjs prints the start-up table and the goal lines', async () => {
+    const result = await execa(process.execPath, [join(ROOT, 'bench/startup.mjs')], { env: quick, reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\| node -e 0 \(Node 24\) +\|/m);
+    expect(result.stdout).toMatch(/^\| bundle, 100 secrets \(Node 24\) +\|/m);
+    expect(result.stdout).toMatch(/^- Node 24: bundle, 100 secrets \/ node -e 0, wall ≤ 1\.15x: \*\*(met|NOT met|inconclusive)\*\*/m);
+  }, 120_000);
+
+  it('scale.mjs prints the step per secret', async () => {
+    const result = await execa(process.execPath, [join(ROOT, 'bench/scale.mjs')], { env: quick, reject: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^- largest step, µs per secret \(wall\) ≤ 20\.0: \*\*(met|NOT met)\*\*/m);
+  }, 120_000);
+});
