@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration tests start many real processes; two cores, so keep it modest.
     maxWorkers: 2,
+    // The last line of a run says what was skipped and why (and fails a strict run for unmet needs).
+    reporters: ['default', './test/helpers/skip-summary.ts'],
   },
 });

@@ -2,18 +2,19 @@
 // the child's environment and user, then either report (--check), supervise the
 // command (--watch), or switch user and replace this process with the command.
 
-import { resolveConfig, type Config } from './cli/config.js';
-import { helpText } from './cli/help.js';
+import { resolveConfig, watchOnlyWarning, type Config } from './cli/config.js';
+import { helpText, usageText } from './cli/help.js';
 import { RunsecretsError, usageError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
+import { countVariables } from './mapping/build-env.js';
 import { prepare, type Prepared } from './prepare.js';
 import type { Caller } from './privileges/resolve-user.js';
 import { switchUser } from './privileges/switch-user.js';
-import { execCommand } from './process/exec.js';
+import { execCommand, execFallback } from './process/exec.js';
 import { runtimeProblem, type RuntimeFacts } from './privileges/runtime-check.js';
 import { LAUNCHER_ARGUMENT, type Relaunch } from './process/launcher-argument.js';
 import { accessExecutable, checkedLaunch, modeBitsExecutable } from './process/resolve-command.js';
-import { VERSION } from './version.js';
+import { VERSION, versionLine } from './version.js';
 
 /** What main needs from the outside world; bin/ passes the real ones. */
 export interface Io {
@@ -40,8 +41,12 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     // 1. Options and their RUNSECRETS_* twins.
     const config = resolveConfig(argv, env);
     if (config.help) return print(io, helpText(VERSION));
-    if (config.version) return print(io, `runsecrets ${VERSION} (${process.versions.bun === undefined ? `node ${process.version}` : `bun ${process.versions.bun}`} on ${process.platform}/${process.arch})\n`);
+    if (config.version) return print(io, `${versionLine()}\n`);
     log = createLogger(config.logLevel, config.logFormat, io.stderr);
+    // No arguments at all: the usage, on stderr with exit 1, as gosu and tini do.
+    if (argv.length === 0 && !config.check) return usage(io);
+    const idle = watchOnlyWarning(config);
+    if (idle !== undefined) log.warn(idle);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
 
     // 2. Secrets -> the child's environment, and the target user; all problems collected.
@@ -82,8 +87,9 @@ async function check(config: Config, prepared: Prepared, io: Io): Promise<number
   const commandPath = command === undefined ? undefined
     : problems.attempt(() => checkedLaunch(config.command, prepared.env, io.cwd, modeBitsExecutable(user.uid, [user.gid, ...user.groups])).path);
   const { checkDocument, checkText } = await import('./check/report.js');
+  const { findLeftovers } = await import('./check/leftovers.js');
   const templates = prepared.templateFiles.map((file) => ({ ...file, mode: config.templateMode, uid: user.uid, gid: user.gid, content: prepared.rendered.find((r) => r.destination === file.destination)?.content }));
-  const input = { mode: config.watch ? ('watch' as const) : ('exec' as const), command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, problems: problems.list };
+  const input = { mode: config.watch ? ('watch' as const) : ('exec' as const), command: config.command, commandPath, credentials, home: prepared.env.HOME, variables: prepared.variables, unexported: prepared.unexported, templates, leftovers: findLeftovers(config.dirs), problems: problems.list };
   io.stdout(config.logFormat === 'json' ? `${JSON.stringify(checkDocument(input), null, 2)}\n` : checkText(input));
   return problems.empty ? 0 : 1;
 }
@@ -106,9 +112,13 @@ async function watch(config: Config, env: Readonly<Record<string, string | undef
   return watchCommand(config, prepared, (quiet) => prepare(config, env, caller(), quiet), io, log);
 }
 
+/** The one info line of exec mode; on a runtime without process.execve it says that the command is supervised instead. */
 async function logStart(log: Logger, path: string, prepared: Prepared): Promise<void> {
   const user = prepared.credentials === undefined ? '' : ` as ${prepared.credentials.name ?? prepared.credentials.uid} (${prepared.credentials.uid}:${prepared.credentials.gid})`;
-  log.info(`exec ${path}${user} with ${prepared.variables.length} variable(s) from secrets`, { command: path, variables: prepared.variables.length });
+  const fallback = execFallback();
+  const how = fallback === undefined ? 'exec' : 'supervising';
+  const why = fallback === undefined ? '' : ` (exec mode falls back to supervising: ${fallback})`;
+  log.info(`${how} ${path}${user} with ${countVariables(prepared.variables)}${why}`, { command: path, variables: prepared.variables.length, ...(fallback === undefined ? {} : { supervised: true }) });
   if (!log.enabled('debug')) return;
   const { fingerprint } = await import('./mapping/fingerprint.js');
   for (const v of prepared.variables) {
@@ -132,4 +142,9 @@ function reportFatal(log: Logger, error: unknown): number {
 function print(io: Io, text: string): number {
   io.stdout(text);
   return 0;
+}
+
+function usage(io: Io): number {
+  io.stderr(usageText());
+  return 1;
 }

@@ -6,6 +6,7 @@ import { oneLine } from '../log.js';
 import { fingerprint } from '../mapping/fingerprint.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { MadeVariable, Secret } from '../types.js';
+import type { Leftover } from './leftovers.js';
 
 /** Everything --check reports. */
 export interface CheckInput {
@@ -20,6 +21,8 @@ export interface CheckInput {
   readonly unexported: readonly Secret[];
   /** Every --template file: where it goes, with which mode and owner; content undefined when it did not render. */
   readonly templates: readonly CheckTemplate[];
+  /** Files in the secret dirs skipped as editor or tool leftovers. */
+  readonly leftovers: readonly Leftover[];
   readonly problems: readonly RunsecretsError[];
 }
 
@@ -31,6 +34,16 @@ export interface CheckTemplate {
   readonly uid: number;
   readonly gid: number;
   readonly content: Buffer | undefined;
+}
+
+/** What --check points out without calling it a problem: values that end in a carriage return. */
+export function checkWarnings(input: Pick<CheckInput, 'variables' | 'unexported'>): string[] {
+  const endsInCr = (value: Buffer): boolean => value[value.length - 1] === 0x0d;
+  const why = 'ends in a carriage return (\\r), which the app will get; save the file without it (--trim all strips \\r\\n line endings, not a lone \\r)';
+  return [
+    ...input.variables.filter((v) => endsInCr(v.value)).map((v) => `variable ${v.name} from ${v.path} ${why}`),
+    ...input.unexported.filter((s) => endsInCr(s.value)).map((s) => `secret ${s.name} (for templates) from ${s.path} ${why}`),
+  ];
 }
 
 /** The plan as a JSON-ready object. */
@@ -48,6 +61,8 @@ export function checkDocument(input: CheckInput): Record<string, unknown> {
       source: t.source, destination: t.destination, mode: octal(t.mode), owner: { uid: t.uid, gid: t.gid },
       rendered: t.content !== undefined, ...(t.content === undefined ? {} : summary(t.content)),
     })),
+    warnings: checkWarnings(input),
+    skipped: input.leftovers.map((l) => ({ path: l.path, reason: `${l.kind}, not a secret` })),
     problems: input.problems.map((p) => ({ code: p.code, exitCode: p.exitCode, message: p.message })),
   };
 }
@@ -70,6 +85,15 @@ export function checkText(input: CheckInput): string {
     lines.push(`templates (${input.templates.length}):`);
     lines.push(...table(input.templates.map((t) => [t.destination, `from ${t.source}`, `mode ${octal(t.mode)}`, `owner ${t.uid}:${t.gid}`,
       t.content === undefined ? 'not rendered (see problems)' : `${t.content.length} bytes, sha256:${fingerprint(t.content)}`])));
+  }
+  if (input.leftovers.length > 0) {
+    lines.push(`skipped, not secrets (${input.leftovers.length}):`);
+    lines.push(...table(input.leftovers.map((l) => [l.path, l.kind])));
+  }
+  const warnings = checkWarnings(input);
+  if (warnings.length > 0) {
+    lines.push(`warnings (${warnings.length}):`);
+    lines.push(...warnings.map((w) => `  - ${w}`));
   }
   if (input.problems.length > 0) {
     lines.push(`problems (${input.problems.length}):`);

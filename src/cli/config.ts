@@ -49,6 +49,8 @@ export interface Config {
   readonly version: boolean;
   /** The command and its arguments, untouched. */
   readonly command: readonly string[];
+  /** Watch-only options given (as flag or twin), by the name they were given as: without --watch they do nothing. */
+  readonly watchOnly: readonly string[];
 }
 
 /** Shortest --poll and --resync intervals, in ms: shorter ones only burn CPU. */
@@ -130,6 +132,7 @@ export function resolveConfig(argv: readonly string[], env: Readonly<Record<stri
     help: values.has('help'),
     version: values.has('version'),
     command,
+    watchOnly: OPTIONS.filter((spec) => spec.watchOnly).flatMap((spec) => pick(spec)?.label ?? []),
   };
 }
 
@@ -153,4 +156,10 @@ export function withoutTwins(env: Readonly<Record<string, string | undefined>>):
     if (value !== undefined && !key.startsWith('RUNSECRETS_')) out[key] = value;
   }
   return out;
+}
+
+/** The warning for watch-only options given without --watch, or undefined. */
+export function watchOnlyWarning(config: Config): string | undefined {
+  if (config.watch || config.watchOnly.length === 0) return undefined;
+  return `${config.watchOnly.join(', ')} ${config.watchOnly.length === 1 ? 'applies' : 'apply'} only with --watch (RUNSECRETS_WATCH), which is off: ignored`;
 }

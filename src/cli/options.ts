@@ -15,8 +15,12 @@ export interface OptionSpec {
   readonly help: string;
   /** Single-letter alias, if any. */
   readonly short?: string;
+  /** Another single-letter alias, accepted but not listed in --help (-V for --version). */
+  readonly alsoShort?: string;
   /** Whether the option has a RUNSECRETS_* twin (all but --help and --version). */
   readonly twin: boolean;
+  /** Whether only watch mode uses it: given without --watch, runsecrets warns that it does nothing. */
+  readonly watchOnly: boolean;
 }
 
 const option = (
@@ -24,8 +28,8 @@ const option = (
   kind: OptionKind,
   metavar: string,
   help: string,
-  extra: { default?: string; short?: string; twin?: boolean } = {},
-): OptionSpec => ({ name, kind, metavar, help, twin: extra.twin ?? true, ...extra });
+  extra: { default?: string; short?: string; alsoShort?: string; twin?: boolean; watchOnly?: boolean } = {},
+): OptionSpec => ({ name, kind, metavar, help, twin: extra.twin ?? true, watchOnly: extra.watchOnly ?? false, ...extra });
 
 /** Every option runsecrets accepts, in --help order. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -35,27 +39,37 @@ export const OPTIONS: readonly OptionSpec[] = [
   option('file-env', 'value', 'secrets|any|off', 'which NAME_FILE variables are read into NAME', { default: 'secrets' }),
   option('dotenv', 'list', 'FILE', 'dotenv file of plain settings; inherited variables win over it'),
   option('prefix', 'value', 'P', 'prefix for automatic variable names'),
-  option('map', 'list', 'VAR=SECRET', 'explicit variable name for a secret (makes it required)'),
-  option('explicit', 'switch', '', 'only --map, NAME_FILE and *.env secrets become variables', { default: 'off' }),
+  option('map', 'list', 'VAR=SECRET', 'a variable name for a secret (makes it required)'),
+  option('explicit', 'switch', '', 'variables only from --map, NAME_FILE and *.env', { default: 'off' }),
   option('require', 'list', 'NAME', 'fail unless secret NAME exists and is not empty'),
-  option('pristine', 'switch', '', 'child gets only runsecrets-made variables plus PATH and HOME', { default: 'off' }),
-  option('template', 'list', 'SRC:DEST', 'render template file SRC to DEST; a dir renders every *.tmpl below it'),
+  option('pristine', 'switch', '', "only runsecrets' variables, PATH and HOME", { default: 'off' }),
+  option('template', 'list', 'SRC:DEST', 'render SRC to DEST; a dir: every *.tmpl below it'),
   option('template-mode', 'value', 'MODE', 'octal mode of rendered files', { default: '0600' }),
-  option('user', 'value', 'SPEC', "switch to user[:group] before running (Docker's --user grammar)"),
-  option('watch', 'switch', '', 'stay the parent: forward signals, watch secrets, apply rotations', { default: 'off' }),
-  option('signal-group', 'switch', '', "forward signals to the child's process group", { default: 'off' }),
-  option('wait', 'value', 'MIN[:MAX]', 'quiet time before a rotation is applied (MAX defaults to 4×MIN)', { default: '200ms:2s' }),
-  option('reload-signal', 'value', 'SIG', 'when only rendered files changed: re-render, then send SIG instead of restarting'),
-  option('stop-signal', 'value', 'SIG', 'signal that stops the child for a restart', { default: 'SIGTERM' }),
-  option('stop-timeout', 'value', 'DURATION', 'how long the child may take to stop before SIGKILL', { default: '10s' }),
-  option('poll', 'value', 'INTERVAL', 'poll for changes instead of inotify (network/FUSE filesystems); at least 50ms', { default: 'off' }),
-  option('resync', 'value', 'INTERVAL', 're-read everything this often, in case a change was never reported (off: never); at least 1s', { default: '1m' }),
+  option('user', 'value', 'SPEC', "switch to user[:group] (Docker's --user, as gosu)"),
+  option('watch', 'switch', '', 'supervise: forward signals, apply rotations', { default: 'off' }),
+  option('signal-group', 'switch', '', "forward signals to the child's process group", { watchOnly: true, default: 'off' }),
+  option('wait', 'value', 'MIN[:MAX]', 'quiet time before a rotation (MAX: 4×MIN)', { watchOnly: true, default: '200ms:2s' }),
+  option('reload-signal', 'value', 'SIG', 'send SIG, not a restart, when only files changed', { watchOnly: true }),
+  option('stop-signal', 'value', 'SIG', 'signal that stops the child for a restart', { watchOnly: true, default: 'SIGTERM' }),
+  option('stop-timeout', 'value', 'DURATION', 'how long the child may take to stop before SIGKILL', { watchOnly: true, default: '10s' }),
+  option('poll', 'value', 'INTERVAL', 'poll, not inotify (network, FUSE); at least 50ms', { watchOnly: true, default: 'off' }),
+  option('resync', 'value', 'INTERVAL', 're-read everything this often; off, or at least 1s', { watchOnly: true, default: '1m' }),
   option('check', 'switch', '', 'print the plan and every problem, then exit 0 or 1', { default: 'off' }),
   option('log-level', 'value', 'LEVEL', 'silent|error|warn|info|debug', { default: 'info' }),
   option('log-format', 'value', 'text|json', 'format of log lines and of --check output', { default: 'text' }),
   option('help', 'switch', '', 'show this help and exit', { short: 'h', twin: false }),
-  option('version', 'switch', '', 'show the version and exit', { short: 'V', twin: false }),
+  option('version', 'switch', '', 'show the version and exit (-V too)', { short: 'v', alsoShort: 'V', twin: false }),
 ];
+
+/** --help's groups: each heading goes before the option that starts the group (OPTIONS is in that order). */
+export const GROUPS: Readonly<Record<string, string>> = {
+  dir: 'Where secrets come from',
+  prefix: 'Which variables the command gets',
+  template: 'Config files rendered from templates',
+  user: 'User',
+  watch: 'Watch mode: supervise, watch the secrets, apply rotations',
+  check: 'Output',
+};
 
 /**
  * Options that were renamed, old name -> new: `--env-file` became `--dotenv` because
@@ -73,5 +87,5 @@ export function twinName(name: string): string {
 
 /** Finds an option by long name or short letter. */
 export function findOption(name: string): OptionSpec | undefined {
-  return OPTIONS.find((spec) => spec.name === name || spec.short === name);
+  return OPTIONS.find((spec) => spec.name === name || spec.short === name || spec.alsoShort === name);
 }

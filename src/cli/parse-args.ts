@@ -41,7 +41,7 @@ function lookUp(arg: string): { spec: OptionSpec; inline: string | undefined } {
   const spec = long || name.length === 1 ? findOption(name) : undefined;
   const renamed = long ? RENAMED[name] : undefined;
   if (renamed !== undefined) throw usageError(`option --${name} is now --${renamed.to} (${renamed.why})`);
-  if (spec === undefined || (!long && spec.short !== name)) throw usageError(`unknown option ${JSON.stringify(arg.split('=')[0])}`);
+  if (spec === undefined || (!long && spec.short !== name && spec.alsoShort !== name)) throw usageError(`unknown option ${JSON.stringify(arg.split('=')[0])}`);
   return { spec, inline: eq === -1 ? undefined : body.slice(eq + 1) };
 }
 

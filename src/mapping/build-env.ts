@@ -49,3 +49,10 @@ function pick(env: Env, names: readonly string[]): Record<string, string> {
   for (const name of names) if (env[name] !== undefined) out[name] = env[name];
   return out;
 }
+
+/** The start line's count: `3 variable(s) from secrets`, and `and 2 from --dotenv` when there are any. */
+export function countVariables(variables: readonly Pick<MadeVariable, 'source'>[]): string {
+  const fromEnvFiles = variables.filter((variable) => variable.source === 'dotenv-file').length;
+  const fromSecrets = `${variables.length - fromEnvFiles} variable(s) from secrets`;
+  return fromEnvFiles === 0 ? fromSecrets : `${fromSecrets} and ${fromEnvFiles} from --dotenv`;
+}

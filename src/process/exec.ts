@@ -11,6 +11,11 @@ export interface Launch {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** Why exec mode supervises the command instead of becoming it on this runtime; undefined when it can exec. */
+export function execFallback(): string | undefined {
+  return typeof process.execve === 'function' ? undefined : `Node.js ${process.version} has no process.execve; use Node.js 22.15 or later`;
+}
+
 /**
  * Replaces this process with the command. Only returns (with the child's exit status)
  * on runtimes without process.execve, where it spawns and supervises instead.
@@ -20,7 +25,6 @@ export async function execCommand(launch: Launch, log: Logger): Promise<number> 
     resetIgnoredSignals();
     process.execve(launch.path, [...launch.argv], { ...launch.env });
   }
-  log.debug(`process.execve is not available in Node.js ${process.version}; running the command as a supervised child instead`);
   const { superviseCommand } = await import('./supervise.js');
   return superviseCommand(launch, log);
 }

@@ -42,8 +42,9 @@ export function readFileEnv(config: Config, inherited: Env, dirs: readonly Secre
     const value = problems.attempt(() => readOne(config, inherited, variable, fileVariable, path, inside, actor));
     if (value !== undefined) found.push({ variable, fileVariable, path, value });
   }
+  // Hosts set SSL_CERT_FILE and the like everywhere: a line at every start would be noise, so only --check and debug say it.
   if (outside.length > 0) {
-    log.info(`left as they are, pointing outside the secrets dirs: ${outside.join(', ')} (--file-env any would read them)`);
+    (config.check ? log.info : log.debug)(`left as they are, pointing outside the secrets dirs: ${outside.join(', ')} (--file-env any would read them)`);
   }
   return found;
 }

@@ -16,6 +16,7 @@ import { listEntries, NotRegularError } from '../safe-fs/read.js';
 import { openDir, type OpenedDir } from '../safe-fs/walk.js';
 import type { Secret } from '../types.js';
 import { sourceError } from './read-file.js';
+import { leftoverKind } from './skip-names.js';
 import { trimValue } from './trim.js';
 
 /** A secret dir held open while the sources are read: NAME_FILE targets inside it are read through it. */
@@ -99,6 +100,7 @@ function readSecret(reader: InsideReader, prefix: string, realDir: string, entry
   const name = entry.name;
   const path = prefix + name;
   if (name.startsWith('.')) return null;
+  if (leftoverKind(name) !== undefined) return skip(log, path, `it is ${leftoverKind(name)}, not a secret`);
   if (!entry.isFile() && !entry.isSymbolicLink()) return skip(log, path, entry.isDirectory() ? 'it is a directory' : 'it is not a regular file');
   let raw: Buffer;
   try {

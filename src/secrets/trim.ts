@@ -6,14 +6,15 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * `all` strips every trailing "\n", like the shell's `$(< file)` (so a "\r" before them
- * stays, as it does in the shell); `one` strips a single "\n" or "\r\n"; `none` keeps
- * the bytes.
+ * `all` strips every trailing "\n" and "\r\n", as the shell's `$(< file)` strips "\n"
+ * (the shell keeps the "\r" of a file saved with CRLF line endings, which no secret
+ * wants); `one` strips a single "\n" or "\r\n"; `none` keeps the bytes. A "\r" that
+ * ends no line stays (--check flags a value that ends in one).
  */
 export function trimValue(bytes: Buffer, mode: TrimMode): Buffer {
   let end = bytes.length;
   if (mode === 'all') {
-    while (end > 0 && bytes[end - 1] === LF) end -= 1;
+    while (end > 0 && bytes[end - 1] === LF) end -= bytes[end - 2] === CR ? 2 : 1;
   } else if (mode === 'one' && bytes[end - 1] === LF) {
     end -= bytes[end - 2] === CR ? 2 : 1;
   }

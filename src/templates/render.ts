@@ -1,5 +1,5 @@
-// Renders template files in memory, every one of them, recording each problem: the
-// caller writes nothing unless all rendered.
+// Renders template files in memory, every one of them, recording each problem (all of
+// a file's, parse and render errors alike): the caller writes nothing unless all rendered.
 
 import { isUtf8 } from 'node:buffer';
 import { RunsecretsError, type Problems } from '../errors.js';
@@ -9,6 +9,7 @@ import { readPath } from '../safe-fs/read.js';
 import type { TemplateFile } from './discover.js';
 import { createEngine } from './engine.js';
 import type { TemplateScope } from './scope.js';
+import { parseAll } from './parse-all.js';
 import { templateProblems } from './template-errors.js';
 
 /** A template's output, not yet written. */
@@ -27,12 +28,15 @@ export async function renderFiles(files: readonly TemplateFile[], scope: Templat
   for (const file of files) {
     const text = problems.attempt(() => readTemplate(file.source, actor));
     if (text === undefined) continue;
+    // Every error of the file: the parse errors, and those of rendering whatever parsed.
+    const { templates, errors } = parseAll(engine, text, file.source);
     try {
-      const output: unknown = engine.renderSync(engine.parse(text, file.source), scope);
-      out.push({ ...file, content: Buffer.from(String(output), 'utf8') });
+      const output: unknown = engine.renderSync(templates, scope);
+      if (errors.length === 0) out.push({ ...file, content: Buffer.from(String(output), 'utf8') });
     } catch (error) {
-      for (const problem of templateProblems(error, file.source)) problems.add(problem);
+      errors.push(error);
     }
+    for (const problem of templateProblems(errors, file.source)) problems.add(problem);
   }
   return out;
 }

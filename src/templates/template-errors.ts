@@ -2,61 +2,63 @@
 // name. liquidjs' own messages are not passed on: an unknown variable's message holds
 // its path with computed parts already evaluated (`secrets[env.X]` shows env.X's
 // value), and its error context quotes the template around it. Names come from the
-// template's source text instead, which holds no rendered value.
+// template's source text instead, which holds no rendered value; syntax errors are
+// described without any of it (syntax-errors.ts).
 
 import { RunsecretsError } from '../errors.js';
 import { FilterError } from './filters.js';
-import { FILE_TAGS } from './engine.js';
-
-const SYNTAX_HELP = 'see the Liquid syntax at https://liquidjs.com/tutorials/intro-to-liquid.html';
+import { describeSyntax } from './syntax-errors.js';
 
 /** The part of a liquidjs error used here (its `token` and `originalError` are not enumerable). */
 interface LiquidErrorLike {
   readonly name: string;
   readonly message: string;
-  readonly token?: { getText(): string; getPosition(): number[] };
+  readonly token?: { getText(): string; getPosition(): number[]; readonly name?: string };
   readonly originalError?: Error;
   readonly errors?: readonly LiquidErrorLike[];
 }
 
-/** One problem per error liquidjs reported for template `file`. */
-export function templateProblems(error: unknown, file: string): RunsecretsError[] {
-  const liquid = error as LiquidErrorLike | undefined;
-  const list = liquid?.name === 'LiquidErrors' && liquid.errors !== undefined ? liquid.errors : [liquid];
-  return list.map((one) => new RunsecretsError('TEMPLATE', `template ${file}${lineOf(one)}: ${describe(one)}`));
+const SYNTAX = new Set(['ParseError', 'TokenizationError']);
+
+/** One problem per error liquidjs reported for template `file` (a LiquidErrors counts for each of its errors), in the order of the file. */
+export function templateProblems(errors: readonly unknown[], file: string): RunsecretsError[] {
+  const list = errors.flatMap((error): (LiquidErrorLike | undefined)[] => {
+    const liquid = error as LiquidErrorLike | undefined;
+    return liquid?.name === 'LiquidErrors' && liquid.errors !== undefined ? [...liquid.errors] : [liquid];
+  });
+  const at = (error: LiquidErrorLike | undefined): number[] => error?.token?.getPosition() ?? [0, 0];
+  const sorted = list.map((error, index) => ({ error, index })).sort((a, b) => compare(at(a.error), at(b.error)) || a.index - b.index);
+  return sorted.map(({ error }) => {
+    const description = describe(error);
+    return new RunsecretsError('TEMPLATE', `template ${file}${where(error, description.startsWith('syntax error'))}: ${description}`);
+  });
 }
 
-function lineOf(error: LiquidErrorLike | undefined): string {
-  const line = error?.token?.getPosition()[0];
-  return line === undefined ? '' : `, line ${line}`;
+function compare(a: readonly number[], b: readonly number[]): number {
+  return (a[0] ?? 0) - (b[0] ?? 0) || (a[1] ?? 0) - (b[1] ?? 0);
+}
+
+/** `, line 4`, and `, column 7` for a syntax error, which names nothing else to find it by. */
+function where(error: LiquidErrorLike | undefined, syntax: boolean): string {
+  const [line, column] = error?.token?.getPosition() ?? [];
+  if (line === undefined) return '';
+  return syntax && column !== undefined ? `, line ${line}, column ${column}` : `, line ${line}`;
 }
 
 function describe(error: LiquidErrorLike | undefined): string {
+  if (SYNTAX.has(error?.name ?? '')) {
+    return describeSyntax({ reason: error?.originalError?.message ?? withoutPosition(error?.message ?? ''), tag: error?.token?.name });
+  }
   const source = oneLine(error?.token?.getText() ?? '');
-  const reason = error?.originalError?.message ?? withoutPosition(error?.message ?? '');
   switch (error?.name) {
     case 'UndefinedVariableError':
       return `unknown variable ${source}; ${variableHint(source)}`;
-    case 'ParseError':
-      return parseProblem(reason);
-    case 'TokenizationError':
-      // Raised while splitting the source: it can quote only the template's own text.
-      return `syntax error: ${reason}; ${SYNTAX_HELP}`;
     case 'RenderError':
       if (error.originalError instanceof FilterError) return `${error.originalError.message} (in ${source})`;
       return `${source} failed (${error.originalError?.name ?? 'error'}); check the filters and their arguments`;
     default:
       return `cannot render (${error?.name ?? 'unknown error'})`;
   }
-}
-
-function parseProblem(reason: string): string {
-  const filter = /^undefined filter: (\S+)$/.exec(reason)?.[1];
-  if (filter !== undefined) return `unknown filter "${filter}"; runsecrets adds json, yaml, shell, url, base64 and base64_decode to Liquid's own filters`;
-  const tag = /^tag "(.*)" not found$/.exec(reason)?.[1];
-  if (tag !== undefined && FILE_TAGS.includes(tag)) return `{% ${tag} %} is not available: a template cannot read other files; use one --template per file`;
-  if (tag !== undefined) return `unknown tag "${tag}"; ${SYNTAX_HELP}`;
-  return `syntax error: ${reason}; ${SYNTAX_HELP}`;
 }
 
 function variableHint(source: string): string {
@@ -68,7 +70,7 @@ function variableHint(source: string): string {
 }
 
 function withoutPosition(message: string): string {
-  return message.replace(/(, file:.*)?, line:\d+, col:\d+$/, '');
+  return message.replace(/(, file:.*)?, line:\d+, col:\d+$/s, '');
 }
 
 function oneLine(text: string): string {

@@ -29,7 +29,8 @@ export interface WatchRun {
   readonly credentials: Credentials | undefined;
   /** Files the first read took values from (secrets, NAME_FILE targets, --dotenv files). */
   readonly readFiles: readonly string[];
-  readonly variableCount: number;
+  /** How many variables the child gets, from secrets and from --dotenv (countVariables). */
+  readonly variableCount: string;
   /** Reads every source again, quietly. */
   readonly read: () => Promise<Reading>;
   /** Writes rendered files atomically, skipping unchanged ones. */

@@ -42,8 +42,8 @@ export function watchPlan(config: Config, readFiles: readonly string[], rendered
   };
 }
 
-/** `supervising /usr/bin/app (pid 42) as app 1000:1000: with 3 variable(s) from secrets; watching 2 dir(s)`. */
-export function startLine(path: string, pid: number | undefined, credentials: Credentials | undefined, variables: number, watched: number): string {
+/** `supervising /usr/bin/app (pid 42) as app 1000:1000: with 3 variable(s) from secrets; watching 2 dir(s)` (`variables` from countVariables). */
+export function startLine(path: string, pid: number | undefined, credentials: Credentials | undefined, variables: string, watched: number): string {
   const user = credentials === undefined ? '' : ` as ${describeCredentials(credentials)}`;
-  return `supervising ${path} (pid ${pid ?? '?'})${user} with ${variables} variable(s) from secrets; watching ${watched} dir(s)`;
+  return `supervising ${path} (pid ${pid ?? '?'})${user} with ${variables}; watching ${watched} dir(s)`;
 }

@@ -7,11 +7,13 @@ import { dirname } from 'node:path';
 import type { Config } from '../cli/config.js';
 import type { Problems } from '../errors.js';
 import type { Logger } from '../log.js';
+import { countVariables } from '../mapping/build-env.js';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { Relaunch } from '../process/launcher-argument.js';
 import type { Actor } from '../safe-fs/actor.js';
 import type { RenderedFile } from '../templates/index.js';
 import { identifyDirs } from '../templates/dir-identity.js';
+import type { MadeVariable } from '../types.js';
 import type { WatchState } from './diff.js';
 import type { Reading } from './rotation.js';
 import { runWatch } from './run-watch.js';
@@ -19,7 +21,7 @@ import { runWatch } from './run-watch.js';
 /** The parts of prepare()'s result that watch mode uses. */
 export interface PreparedRun {
   readonly env: Record<string, string>;
-  readonly variables: readonly { readonly path: string }[];
+  readonly variables: readonly Pick<MadeVariable, 'path' | 'source'>[];
   readonly unexported: readonly { readonly name: string; readonly path: string; readonly value: Buffer }[];
   readonly credentials: Credentials | undefined;
   /** Who safe-fs acts as where root does not control alone. */
@@ -55,7 +57,7 @@ export async function watchCommand(config: Config, prepared: PreparedRun, prepar
     initial: stateOf(prepared),
     credentials: prepared.credentials,
     readFiles: [...prepared.variables, ...prepared.unexported].map((item) => item.path),
-    variableCount: prepared.variables.length,
+    variableCount: countVariables(prepared.variables),
     read,
     write,
     relaunch: io.relaunch,

@@ -18,12 +18,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, ROOT, runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { orphanApp, until, zombiesOf } from '../helpers/init.js';
-import { ARM64_EXE, ARM64_PROBLEM, ARM64_SKIP, QEMU_ARM64 } from '../helpers/packaged.js';
+import { ARM64_EXE, ARM64_NEEDS, QEMU_ARM64 } from '../helpers/packaged.js';
+import { AS_ROOT, GOSU, requires, UNSHARE, USERADD } from '../helpers/requirements.js';
 import { allProcesses } from '../helpers/processes.js';
 import { appScript, killWatch, startWatch, waitForStart, type Watched } from '../helpers/watch.js';
 
 const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, pkg), 'utf8')) as { version: string }).version;
-const IS_ROOT = process.getuid?.() === 0;
 const run = (args: readonly string[], options: Parameters<typeof runCli>[1] = {}) => runCli(args, { prefix: QEMU_ARM64, cli: ARM64_EXE, ...options });
 const envLines = (stdout: string): string[] => stdout.split('\n').filter((line) => line !== '').sort();
 
@@ -32,9 +32,7 @@ afterEach(async () => {
   for (const watched of running.splice(0)) await killWatch(watched);
 });
 
-describe.skipIf(ARM64_SKIP !== undefined)(`${ARM64_EXE} under ${QEMU_ARM64[0]} (skipped: ${ARM64_SKIP ?? 'no'})`, () => {
-  beforeAll(() => expect(ARM64_PROBLEM).toBeUndefined());
-
+describe(`${ARM64_EXE} under qemu-aarch64-static (needs root: a private mount namespace with the arm64 loader)`, requires(...ARM64_NEEDS), () => {
   it('is an arm64 ELF file, and says so: the runtime and linux/arm64', async () => {
     const header = Buffer.alloc(20);
     const fd = openSync(ARM64_EXE, 'r');
@@ -77,7 +75,7 @@ describe.skipIf(ARM64_SKIP !== undefined)(`${ARM64_EXE} under ${QEMU_ARM64[0]} (
     expect(result.stdout).toBe(`${sub.pid} sh`);
   });
 
-  describe.skipIf(!IS_ROOT)('--user, compared with gosu (this machine\'s; needs root: useradd)', () => {
+  describe('--user, compared with gosu (this machine\'s; needs root: useradd)', requires(AS_ROOT, USERADD, GOSU), () => {
     const SHOW = 'echo "$(id -u) $(id -g) $(id -G) $HOME"';
     const NAME = `rsarm_${randomBytes(4).toString('hex')}`;
     const admin = (file: string, args: readonly string[]) => execa(file, args, { env: baseEnv(), extendEnv: false, reject: false });
@@ -118,7 +116,7 @@ describe.skipIf(ARM64_SKIP !== undefined)(`${ARM64_EXE} under ${QEMU_ARM64[0]} (
       expect(await watched.exited).toBe(143);
     });
 
-    it.skipIf(!IS_ROOT)('as PID 1 (unshare; needs root) reaps the app\'s orphans through bun:ffi and exits with the app\'s code', async () => {
+    it('as PID 1 (unshare; needs root) reaps the app\'s orphans through bun:ffi and exits with the app\'s code', requires(AS_ROOT, UNSHARE), async () => {
       const watched = await watch(['--log-level', 'debug', '--dir', secretsDir({}), orphanApp({ orphans: 3, seconds: '0.3', code: 3 })], ['unshare', '--pid', '--fork', '--mount-proc']);
       const pid = allProcesses().find((p) => p.ppid === watched.pid)?.pid ?? 0;
       expect(watched.err.text).toMatch(/^runsecrets: debug: runsecrets is PID 1: it reaps orphaned processes, as tini does \(bun:ffi/m);

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './fixtures.js';
+import { AS_ROOT, SETPRIV, type Need } from './requirements.js';
 
 /** The app's user in these tests. */
 export const APP = { name: 'nobody', uid: 65534, gid: 65534 } as const;
@@ -12,17 +13,11 @@ export const APP = { name: 'nobody', uid: 65534, gid: 65534 } as const;
 /** The Python the attacker runs (the system's, which nobody can execute). */
 export const PYTHON = '/usr/bin/python3';
 
-/** Why the attacker tests cannot run here, or undefined. */
-export function attackerMissing(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root: creates files of root and of nobody, and switches to nobody';
-  if (!existsSync('/usr/bin/setpriv')) return 'needs setpriv (apt-get install util-linux)';
-  return undefined;
-}
+/** What the attacker tests need (test/helpers/requirements.ts): root, to create files of root and of nobody, and setpriv to act as nobody. */
+export const ATTACKER_NEEDS: readonly Need[] = [AS_ROOT, SETPRIV];
 
-/** Why the racing attacker cannot run here, or undefined. */
-export function racerMissing(): string | undefined {
-  return attackerMissing() ?? (existsSync(PYTHON) ? undefined : `needs ${PYTHON} (apt-get install python3)`);
-}
+/** What the racing attacker needs too: the system's Python. */
+export const RACER_NEEDS: readonly Need[] = [...ATTACKER_NEEDS, existsSync(PYTHON) ? undefined : `${PYTHON} (apt-get install python3)`];
 
 /** A directory owned by the app's user (mode 0755), inside a root-owned temp dir. */
 export function appDir(name = 'app'): string {

@@ -31,6 +31,26 @@ export function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
+/**
+ * Stage `name` as built: a stage `FROM` another stage of the file starts with that
+ * stage's instructions (its ENV, WORKDIR, COPYs, ENTRYPOINT and CMD carry over).
+ */
+export function builtStage(stages: readonly Stage[], name: string): Stage {
+  const stage = stages.find((s) => s.name === name);
+  if (stage === undefined) throw new Error(`Dockerfile.example has no stage ${name}`);
+  const parent = stages.some((s) => s.name === stage.from) ? builtStage(stages, stage.from) : undefined;
+  return parent === undefined ? stage : { ...stage, instructions: [...parent.instructions, ...stage.instructions] };
+}
+
+/** The symlinks the stage's RUNs make with `ln -s TARGET LINK`: link path → target. */
+export function symlinksOf(stage: Stage): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const { keyword, args } of stage.instructions) {
+    if (keyword === 'RUN') for (const [, target = '', link = ''] of args.matchAll(/\bln -sf? (\S+) (\S+)/g)) links[link] = target;
+  }
+  return links;
+}
+
 /** One source of a COPY: where it is on this machine, and where it lands in the image. */
 export interface Copy {
   readonly source: string;
@@ -106,13 +126,17 @@ export function runtimeOf(stage: Stage): { env: Record<string, string>; workdir:
 
 /** What the sandbox holds and runs. */
 export interface Sandbox {
-  /** Files at their image paths (bind-mounted read-only from this machine). */
+  /** Files and dirs at their image paths (bind-mounted read-only from this machine). */
   readonly files: readonly { host: string; image: string }[];
   /** /etc/passwd and /etc/group lines. */
   readonly passwd: readonly string[];
   readonly group: readonly string[];
   /** Secret files for /run/secrets, by name. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** Symlinks the image has (symlinksOf): link path → target. */
+  readonly links?: Readonly<Record<string, string>>;
+  /** Empty writable dirs (an emptyDir volume): path → mode. */
+  readonly dirs?: Readonly<Record<string, number>>;
   /** Paths of this machine's /usr hidden from the image (e.g. /usr/bin/node for an image without Node.js). */
   readonly hide: readonly string[];
   readonly env: Readonly<Record<string, string>>;
@@ -139,7 +163,9 @@ mount -t tmpfs -o mode=0755 tmpfs "$R/run/secrets"
 for f in "$secrets"/run/*; do [ -e "$f" ] || continue; cp "$f" "$R/run/secrets/"; done
 chown -R 0:0 "$R/run/secrets"; chmod 0444 "$R"/run/secrets/* 2>/dev/null || true
 while [ "$1" != -- ]; do mount --bind "$empty" "$R$1"; shift; done; shift
-while [ "$1" != -- ]; do mkdir -p "$R$(dirname "$2")"; touch "$R$2"; mount --bind -o ro "$1" "$R$2"; shift 2; done; shift
+while [ "$1" != -- ]; do mkdir -p "$R$(dirname "$2")"; if [ -d "$1" ]; then mkdir -p "$R$2"; else touch "$R$2"; fi; mount --bind -o ro "$1" "$R$2"; shift 2; done; shift
+while [ "$1" != -- ]; do mkdir -p "$R$(dirname "$1")"; ln -s "$2" "$R$1"; shift 2; done; shift
+while [ "$1" != -- ]; do mkdir -p "$R$1"; chmod "$2" "$R$1"; shift 2; done; shift
 workdir=$1; shift
 mkdir -p "$R$workdir"
 exec chroot "$R" /usr/bin/env -i -C "$workdir" "$@"`;
@@ -160,6 +186,8 @@ export function startSandbox(sandbox: Sandbox) {
   writeFileSync(empty, '', { mode: 0o644 });
   const binds = sandbox.files.flatMap(({ host, image }) => [host, image]);
   const env = Object.entries(sandbox.env).map(([key, value]) => `${key}=${value}`);
-  const args = ['--mount', '--pid', '--fork', '--mount-proc', 'sh', '-c', SETUP, 'sh', root, data, empty, ...sandbox.hide, '--', ...binds, '--', sandbox.workdir, ...env, ...sandbox.argv];
+  const links = Object.entries(sandbox.links ?? {}).flat();
+  const dirs = Object.entries(sandbox.dirs ?? {}).flatMap(([path, mode]) => [path, mode.toString(8)]);
+  const args = ['--mount', '--pid', '--fork', '--mount-proc', 'sh', '-c', SETUP, 'sh', root, data, empty, ...sandbox.hide, '--', ...binds, '--', ...links, '--', ...dirs, '--', sandbox.workdir, ...env, ...sandbox.argv];
   return execa('unshare', args, { reject: false, stdin: 'ignore', extendEnv: false, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
 }

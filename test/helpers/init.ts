@@ -7,7 +7,8 @@ import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, ROOT, STANDALONE } from './cli.js';
 import { tempDir } from './fixtures.js';
-import { EXE, EXE_SKIP } from './packaged.js';
+import { EXE, EXE_NEED } from './packaged.js';
+import type { Need } from './requirements.js';
 
 /** Whether `node` has node:ffi (on by default since Node.js 26.9), with which the bundle reaps too. */
 export function nodeHasFfi(node = process.execPath): boolean {
@@ -21,8 +22,8 @@ export interface Subject {
   readonly cli: string;
   readonly env: Readonly<Record<string, string>>;
   readonly reaps: boolean;
-  /** Why it cannot be tested here. */
-  readonly skip: string | undefined;
+  /** What testing it needs that this machine lacks (test/helpers/requirements.ts). */
+  readonly need: Need;
 }
 
 /**
@@ -33,9 +34,9 @@ export interface Subject {
 export function subjects(): Subject[] {
   const bundle = STANDALONE ? `${ROOT}dist/runsecrets.mjs` : CLI;
   const ffi = nodeHasFfi();
-  const list: Subject[] = [{ name: 'the executable (bun:ffi)', cli: EXE, env: {}, reaps: true, skip: EXE_SKIP }];
-  if (ffi) list.push({ name: `the bundle on Node.js ${process.version} (node:ffi)`, cli: bundle, env: {}, reaps: true, skip: undefined });
-  list.push({ name: `negative control: the bundle on Node.js ${process.version} without node:ffi`, cli: bundle, env: ffi ? { NODE_OPTIONS: '--no-experimental-ffi' } : {}, reaps: false, skip: undefined });
+  const list: Subject[] = [{ name: 'the executable (bun:ffi)', cli: EXE, env: {}, reaps: true, need: EXE_NEED }];
+  if (ffi) list.push({ name: `the bundle on Node.js ${process.version} (node:ffi)`, cli: bundle, env: {}, reaps: true, need: undefined });
+  list.push({ name: `negative control: the bundle on Node.js ${process.version} without node:ffi`, cli: bundle, env: ffi ? { NODE_OPTIONS: '--no-experimental-ffi' } : {}, reaps: false, need: undefined });
   return list;
 }
 

@@ -68,9 +68,12 @@ export function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-/** A Node.js binary without process.execve (Node < 22.15), or why there is none. */
-export function nodeWithoutExecve(): { node: string } | { reason: string } {
-  for (const node of ['/usr/local/bin/node', '/usr/bin/node']) {
+/** Where tests look for a Node.js without process.execve: RUNSECRETS_TEST_OLD_NODE, then the system's. */
+const OLD_NODES = [process.env.RUNSECRETS_TEST_OLD_NODE, '/usr/local/bin/node', '/usr/bin/node'].filter((node): node is string => node !== undefined && node !== '');
+
+/** A Node.js binary without process.execve (Node < 22.15), or the need for one (test/helpers/requirements.ts). */
+export function nodeWithoutExecve(): { node: string } | { need: string } {
+  for (const node of OLD_NODES) {
     if (!existsSync(node)) continue;
     try {
       const kind = execFileSync(node, ['-e', 'process.stdout.write(typeof process.execve)'], { encoding: 'utf8' });
@@ -79,7 +82,7 @@ export function nodeWithoutExecve(): { node: string } | { reason: string } {
       // Not runnable here; try the next one.
     }
   }
-  return { reason: 'no system Node.js without process.execve at /usr/local/bin/node or /usr/bin/node' };
+  return { need: 'a Node.js without process.execve, e.g. Node 20 (apt-get install nodejs, or npm install --prefix /tmp/node20 node@20 and RUNSECRETS_TEST_OLD_NODE=/tmp/node20/node_modules/.bin/node)' };
 }
 
 /** Every line a long-running process has written to `stream` so far, and waiting for more. */

@@ -88,7 +88,7 @@ function templateCases(): Case[] {
   return [
     { name: 'template: unknown variable, looked up by a secret\'s value', exit: 1, message: /template .*app.conf.tmpl, line 2: unknown variable secrets\[env.DB_PASSWORD\]/, args: (s) => template(s, 'x\n{{ secrets[env.DB_PASSWORD] }}') },
     { name: 'template: unknown filter', exit: 1, message: /template .*app.conf.tmpl, line 1: unknown filter "nope"/, args: (s) => template(s, '{{ secrets.api_key | nope }}') },
-    { name: 'template: syntax error', exit: 1, message: /template .*app.conf.tmpl, line 1: syntax error/, args: (s) => template(s, '{{ secrets.api_key ') },
+    { name: 'template: syntax error', exit: 1, message: /template .*app.conf.tmpl, line 1, column 1: syntax error: an output \{\{ … \}\} is not closed/, args: (s) => template(s, '{{ secrets.api_key ') },
     { name: 'template: include', exit: 1, message: /line 1: \{% include %\} is not available/, args: (s) => template(s, '{% include "/etc/passwd" %}') },
     { name: 'template: filter error on a secret', exit: 1, message: /line 1: base64_decode: the value is not base64/, args: (s) => template(s, '{{ secrets["db-password"] | base64_decode }}') },
     {

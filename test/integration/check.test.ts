@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { SWITCHABLE_USER } from '../helpers/requirements.js';
 
 const sha8 = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 8);
 const VALUES = { db: 'Check-LEAK-db-0c1d', api: 'Check-LEAK-api-55e0', dotenv: 'Check-LEAK-dotenv-a9' };
@@ -20,14 +21,15 @@ function fixture() {
 describe('--check', () => {
   it('prints every variable with source, length and fingerprint, the user and the resolved command', async () => {
     const { dir, envFile } = fixture();
-    const result = await runCli(['--check', '--dir', dir, '--dotenv', envFile, '--user', 'nobody', '--', 'sh', '-c', 'exit 0']);
+    const result = await runCli(['--check', '--dir', dir, '--dotenv', envFile, '--user', SWITCHABLE_USER.spec, '--', 'sh', '-c', 'exit 0']);
     expect(result.exitCode).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/^runsecrets check: ok$/m);
     expect(out).toMatch(/^mode: exec$/m);
     expect(out).toMatch(/^command: sh -c exit 0 -> \/(usr\/)?bin\/sh$/m);
-    expect(out).toMatch(/^user: nobody uid=65534 gid=65534 groups=\(none\)$/m);
-    expect(out).toMatch(/^HOME: \/nonexistent$/m);
+    const { name, uid, gid, home } = SWITCHABLE_USER;
+    expect(out.split('\n')).toContain(`user: ${name} uid=${uid} gid=${gid} groups=(none)`);
+    expect(out.split('\n')).toContain(`HOME: ${home}`);
     expect(out).toMatch(new RegExp(`DB_PASSWORD +file +${dir}/db-password +${VALUES.db.length} bytes +sha256:${sha8(VALUES.db)}`));
     expect(out).toMatch(new RegExp(`API_KEY +file .* sha256:${sha8(VALUES.api)}`));
     expect(out).toMatch(new RegExp(`MODE +dotenv +${dir}/app.env +${VALUES.dotenv.length} bytes`));
@@ -84,5 +86,30 @@ describe('--check', () => {
     expect(result.stdout).toMatch(/^variables \(1\):$/m);
     expect(result.stdout).toMatch(/^secrets for templates only \(2\):$/m);
     expect(result.stdout).toMatch(/^ {2}api_key /m);
+  });
+});
+
+describe('--check and carriage returns', () => {
+  const crDir = () => secretsDir({ 'crlf-file': 'Check-LEAK-crlf\r\n', 'lone-cr': 'Check-LEAK-cr\r', 'plain': 'Check-LEAK-plain\n' });
+  const warned = (stdout: string) => stdout.split('\n').filter((line) => line.includes('carriage return')).map((line) => /(?:variable|secret) (\S+)/.exec(line)?.[1]);
+
+  it('--trim all strips a CRLF ending; a value that still ends in \\r is flagged, the plan still ok', async () => {
+    const dir = crDir();
+    const result = await runCli(['--check', '--dir', dir, 'true']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^warnings \(1\):$/m);
+    expect(warned(result.stdout)).toEqual(['LONE_CR']);
+    expect(result.stdout).toContain(`variable LONE_CR from ${dir}/lone-cr ends in a carriage return (\\r), which the app will get`);
+    expect(result.stdout).toMatch(new RegExp(`CRLF_FILE +file +${dir}/crlf-file +${'Check-LEAK-crlf'.length} bytes`));
+    expect(result.stdout).not.toContain('Check-LEAK');
+  });
+
+  it('in JSON too, and under --trim one: a lone \\r stays and is flagged, a CRLF ending is stripped', async () => {
+    const result = await runCli(['--check', '--trim', 'one', '--log-format', 'json', '--dir', crDir(), 'true']);
+    const plan = JSON.parse(result.stdout) as { ok: boolean; warnings: string[]; variables: { name: string; length: number }[] };
+    expect(plan.ok).toBe(true);
+    expect(plan.variables.find((v) => v.name === 'CRLF_FILE')?.length).toBe('Check-LEAK-crlf'.length);
+    expect(plan.warnings.map((w) => /^variable (\S+)/.exec(w)?.[1])).toEqual(['LONE_CR']);
+    expect(result.stdout).not.toContain('Check-LEAK');
   });
 });

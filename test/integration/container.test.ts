@@ -5,41 +5,42 @@
 // image's non-root user and exec'ing the app as tini's child. The legacy-app image has
 // no Node.js: every node of this machine is hidden from it.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
-import { copies, parseDockerfile, platformArgs, runtimeOf, startSandbox, type Sandbox, type Stage } from '../helpers/container.js';
-import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
+import { copies, platformArgs, runtimeOf, startSandbox, symlinksOf, type Sandbox } from '../helpers/container.js';
+import { imageSandbox, SANDBOX_NEEDS, stage, STAGES } from '../helpers/images.js';
+import { EXE, EXE_NEED } from '../helpers/packaged.js';
 import { allProcesses, waitForLine } from '../helpers/processes.js';
+import { requires, skipUnless } from '../helpers/requirements.js';
 
-const stages = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile.example'), 'utf8'));
-const stage = (name: string): Stage => stages.find((s) => s.name === name) ?? expect.fail(`Dockerfile.example has no stage ${name}`);
+const stages = STAGES;
+const APP_IMAGES = ['node-app', 'kubernetes-app', 'legacy-app'];
 /** Docker's TARGETARCH → the executable npm run build:exe makes for it (named by Node's process.arch). */
 const PLATFORMS = [['amd64', 'x64'], ['arm64', 'arm64']] as const;
 const EXE_SOURCES = PLATFORMS.map(([, arch]) => join(ROOT, `dist/runsecrets-linux-${arch}`));
 
 describe('Dockerfile.example', () => {
-  it('has the build stage, the two app images the examples refer to, and one executable stage per platform', () => {
-    expect(stages.map((s) => s.name)).toEqual(['build', 'node-app', 'exe-amd64', 'exe-arm64', 'exe', 'legacy-app']);
+  it('has the build stage, the app images the examples refer to, and one executable stage per platform', () => {
+    expect(stages.map((s) => s.name)).toEqual(['build', 'node-app', 'kubernetes-app', 'exe-amd64', 'exe-arm64', 'exe', 'legacy-app']);
     expect(stage('build').instructions).toContainEqual({ keyword: 'RUN', args: 'npm run build:exe' });
     // Built once, natively, for every platform: Bun cross-compiles.
     expect(stage('build').from).toBe('${NODE_IMAGE}');
     expect(readFileSync(join(ROOT, 'Dockerfile.example'), 'utf8')).toMatch(/^FROM --platform=\$BUILDPLATFORM \$\{NODE_IMAGE\} AS build$/m);
   });
 
-  it.for(stages.filter((s) => s.instructions.some((i) => i.keyword === 'COPY')).map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, { skip }) => {
+  it.for(stages.filter((s) => s.instructions.some((i) => i.keyword === 'COPY')).map((s) => s.name))('every COPY source of stage %s exists after npm run build:exe', (name, context) => {
     const sources = PLATFORMS.flatMap(([targetArch]) => copies(stages, stage(name), ROOT, platformArgs(targetArch)).map((copy) => copy.source));
     expect(sources.length).toBeGreaterThan(0);
-    if (sources.some((source) => EXE_SOURCES.includes(source)) && EXE_SKIP !== undefined) skip(EXE_SKIP);
+    if (sources.some((source) => EXE_SOURCES.includes(source))) skipUnless(context, EXE_NEED);
     expect(sources.filter((source) => !existsSync(source))).toEqual([]);
   });
 
-  it.for(PLATFORMS)('legacy-app for linux/%s (docker buildx --platform) gets dist/runsecrets-linux-%s, which npm run build:exe lists in dist/SHA256SUMS', ([targetArch, arch], { skip }) => {
+  it.for(PLATFORMS)('legacy-app for linux/%s (docker buildx --platform) gets dist/runsecrets-linux-%s, which npm run build:exe lists in dist/SHA256SUMS', ([targetArch, arch], context) => {
     const exe = copies(stages, stage('legacy-app'), ROOT, platformArgs(targetArch)).find((copy) => copy.destination === '/usr/local/bin/runsecrets');
     expect(exe?.source).toBe(join(ROOT, `dist/runsecrets-linux-${arch}`));
-    if (EXE_SKIP !== undefined) skip(EXE_SKIP);
+    skipUnless(context, EXE_NEED);
     const built = readFileSync(join(ROOT, 'dist/SHA256SUMS'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/)[1]);
     expect(built).toEqual(PLATFORMS.map(([, a]) => `runsecrets-linux-${a}`));
   });
@@ -50,50 +51,30 @@ describe('Dockerfile.example', () => {
     expect(existsSync(exe?.source ?? '')).toBe(false);
   });
 
-  it('configures runsecrets through ENV RUNSECRETS_* and never sets USER (runsecrets must start as root)', () => {
-    for (const name of ['node-app', 'legacy-app']) {
-      expect(Object.keys(runtimeOf(stage(name)).env).filter((key) => key.startsWith('RUNSECRETS_'))).toContain('RUNSECRETS_USER');
-      expect(stage(name).instructions.filter((i) => i.keyword === 'USER')).toEqual([]);
-      expect(runtimeOf(stage(name)).entrypoint.slice(0, 2)).toEqual(['tini', '--']);
-    }
+  it.for(APP_IMAGES)('%s: configured through ENV RUNSECRETS_*, no USER (runsecrets must start as root), ENTRYPOINT tini -- runsecrets', (name) => {
+    expect(Object.keys(runtimeOf(stage(name)).env).filter((key) => key.startsWith('RUNSECRETS_'))).toContain('RUNSECRETS_USER');
+    expect(stage(name).instructions.filter((i) => i.keyword === 'USER')).toEqual([]);
+    expect(runtimeOf(stage(name)).entrypoint).toEqual(['tini', '--', 'runsecrets']);
+  });
+
+  it.for(APP_IMAGES)('%s: runsecrets is on PATH at /usr/local/bin/runsecrets, a copy of the executable or a link to the bundle', (name) => {
+    const copied = copies(stages, stage(name), ROOT).find((copy) => copy.destination === '/usr/local/bin/runsecrets');
+    const link = symlinksOf(stage(name))['/usr/local/bin/runsecrets'];
+    expect(copied !== undefined || link !== undefined).toBe(true);
+    // A link points at the bundle the stage copies, with its .mjs name (node loads it as an ES module at once).
+    if (link !== undefined) expect(copies(stages, stage(name), ROOT)).toContainEqual({ source: join(ROOT, 'dist/runsecrets.mjs'), destination: link });
+    if (link !== undefined) expect(link).toMatch(/\.mjs$/);
   });
 });
 
-const IS_ROOT = process.getuid?.() === 0;
-const missing = ['unshare', 'chroot', 'tini'].filter((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0);
-const SANDBOX_SKIP = !IS_ROOT ? 'needs root (mount and PID namespaces, chroot)' : missing.length > 0 ? `needs ${missing.join(', ')} (apt-get install util-linux coreutils tini)` : undefined;
-const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const SECRETS = { db_password: 'pw-$"\'\\ 123\n', 'api-key': 'k-0123456789abcdef\n' };
-/** This machine's nodes under /usr, which the images do not have (node-app's is /usr/local/bin/node). */
-const HOST_NODES = PATH.split(':').filter((dir) => dir.startsWith('/usr/') && !dir.startsWith('/usr/local')).map((dir) => `${dir}/node`).filter(existsSync);
-
-/** The sandbox for stage `name`: its COPYs, users, ENV (over Docker's defaults) and ENTRYPOINT, with `cmd` or the image's CMD. */
-function imageSandbox(name: string, extra: { files?: Sandbox['files']; passwd: string[]; group: string[] }, cmd?: string[]): Sandbox {
-  const runtime = runtimeOf(stage(name));
-  const files = copies(stages, stage(name), ROOT).map((copy) => ({ host: copy.source, image: copy.destination }));
-  return {
-    files: [...files, ...(extra.files ?? [])],
-    passwd: ['root:x:0:0:root:/root:/bin/sh', 'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin', ...extra.passwd],
-    group: ['root:x:0:', 'nogroup:x:65534:', ...extra.group],
-    secrets: SECRETS,
-    hide: HOST_NODES,
-    env: { PATH, HOME: '/root', HOSTNAME: 'sandbox', ...runtime.env },
-    workdir: runtime.workdir,
-    argv: [...runtime.entrypoint, ...(cmd ?? runtime.cmd)],
-  };
-}
-
-/** node-app: the official node image's user `node` (uid 1000) and its node at /usr/local/bin. */
-const nodeApp = (cmd?: string[]): Sandbox =>
-  imageSandbox('node-app', { files: [{ host: realpathSync(process.execPath), image: '/usr/local/bin/node' }], passwd: ['node:x:1000:1000::/home/node:/bin/bash'], group: ['node:x:1000:'] }, cmd);
-
-/** legacy-app: the user its RUN creates (checked against the Dockerfile). */
-const legacyApp = (cmd?: string[]): Sandbox => imageSandbox('legacy-app', { passwd: ['app:x:10001:10001::/nonexistent:/usr/sbin/nologin'], group: ['app:x:10001:'] }, cmd);
+const nodeApp = (cmd?: string[]): Sandbox => imageSandbox('node-app', { secrets: SECRETS, ...(cmd === undefined ? {} : { cmd }) });
+const legacyApp = (cmd?: string[]): Sandbox => imageSandbox('legacy-app', { secrets: SECRETS, ...(cmd === undefined ? {} : { cmd }) });
 
 /** Prints where the app runs: its PID, its parent, PID 1, its uid, whether node is on PATH. */
 const WHERE = 'echo "pid $$ ppid $(cut -d" " -f4 /proc/$$/stat) pid1 $(cat /proc/1/comm) uid $(id -u) node $(command -v node || echo none)"';
 
-describe.skipIf(SANDBOX_SKIP !== undefined)(`the images' runtime path in a container-like sandbox (skipped: ${SANDBOX_SKIP ?? 'no'})`, () => {
+describe("the images' runtime path in a container-like sandbox (needs root: mount and PID namespaces, chroot)", requires(...SANDBOX_NEEDS), () => {
   it('node-app runs its CMD, the sample app, as node with the mapped secret and no RUNSECRETS_* variable', async () => {
     const result = await startSandbox(nodeApp());
     expect(result.stderr).not.toMatch(/error/);
@@ -109,9 +90,7 @@ describe.skipIf(SANDBOX_SKIP !== undefined)(`the images' runtime path in a conta
     expect(result.stdout).toMatch(/^pid (\d+) ppid 1 pid1 tini uid 1000 node \/usr\/local\/bin\/node$/);
   });
 
-  describe.skipIf(EXE_SKIP !== undefined)(`legacy-app, with ${EXE} (skipped: ${EXE_SKIP ?? 'no'})`, () => {
-    it('is built from the current bundle', () => expect(EXE_PROBLEM).toBeUndefined());
-
+  describe(`legacy-app, with ${EXE}`, requires(EXE_NEED), () => {
     it('creates the user runsecrets switches to as the test does', () => {
       expect(stage('legacy-app').instructions.find((i) => i.keyword === 'RUN')?.args).toMatch(/useradd --system --uid 10001 --gid app .* app$/);
     });

@@ -1,7 +1,8 @@
 // The deployment examples, run here: each test reads the example's own YAML, lays the
-// secrets out as that platform mounts them, and runs runsecrets with the example's
-// RUNSECRETS_* settings. The one difference from a real container is RUNSECRETS_DIR,
-// which points at the temp dir standing in for /run/secrets.
+// secrets out as that platform mounts them, and runs runsecrets with the RUNSECRETS_*
+// settings of its image (Dockerfile.example) and of the example over them. The one
+// difference from a real container is RUNSECRETS_DIR, which points at the temp dir
+// standing in for /run/secrets. examples-images.test.ts runs them in their images.
 
 import { execa } from 'execa';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -9,21 +10,26 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, baseEnv, runCli } from '../helpers/cli.js';
+import { runtimeOf } from '../helpers/container.js';
 import { kubernetesDir, kubernetesUpdate, tempDir } from '../helpers/fixtures.js';
+import { stage } from '../helpers/images.js';
+import { AS_ROOT, requires, TINI, USERADD } from '../helpers/requirements.js';
 import { killWatch, startWatch } from '../helpers/watch.js';
-
-const IS_ROOT = process.getuid?.() === 0;
 
 interface Service {
   environment: Record<string, string>;
-  command?: string[];
-  working_dir?: string;
+  build?: { target: string };
   secrets: (string | { source: string; target: string })[];
 }
 
 interface ComposeFile {
   services: Record<string, Service>;
   secrets: Record<string, { file?: string; external?: boolean }>;
+}
+
+/** The RUNSECRETS_* settings image `name` has (its other ENV, like NODE_COMPILE_CACHE, is for the image only). */
+function imageSettings(name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(runtimeOf(stage(name)).env).filter(([key]) => key.startsWith('RUNSECRETS_')));
 }
 
 function readExample(path: string): ComposeFile {
@@ -34,21 +40,22 @@ function readExample(path: string): ComposeFile {
 function useAccount(name: string): { home: string; uid: () => number } {
   let created = false;
   let uid = -1;
+  const admin = { env: baseEnv(), extendEnv: false } as const;
   beforeAll(async () => {
-    const exists = await execa('id', ['-u', name], { reject: false });
+    const exists = await execa('id', ['-u', name], { ...admin, reject: false });
     if (exists.exitCode !== 0) {
-      await execa('useradd', ['--no-create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/sh', '--user-group', name]);
+      await execa('useradd', ['--no-create-home', '--home-dir', `/home/${name}`, '--shell', '/bin/sh', '--user-group', name], admin);
       created = true;
     }
-    uid = Number((await execa('id', ['-u', name])).stdout);
+    uid = Number((await execa('id', ['-u', name], admin)).stdout);
   });
   afterAll(async () => {
-    if (created) await execa('userdel', [name], { reject: false });
+    if (created) await execa('userdel', [name], { ...admin, reject: false });
   });
   return { home: `/home/${name}`, uid: () => uid };
 }
 
-describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets (needs root: switches to the node user)', () => {
+describe('examples/compose: local development with file secrets (needs root: switches to the node user)', requires(AS_ROOT, USERADD), () => {
   const compose = readExample('examples/compose/compose.yaml');
   const service = compose.services.app as Service;
   const account = useAccount(service.environment.RUNSECRETS_USER as string);
@@ -65,7 +72,8 @@ describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets
     // The image's node (node:24-slim has it in /usr/local/bin) is the one running the tests,
     // so that the app also runs where scripts/test-packaged.mjs hides the system's node.
     const path = `${dirname(process.execPath)}:${baseEnv().PATH}`;
-    const result = await runCli(service.command ?? [], { env: baseEnv({ ...service.environment, RUNSECRETS_DIR: secrets, PATH: path }), cwd: app });
+    const { cmd } = runtimeOf(stage(service.build?.target ?? ''));
+    const result = await runCli(cmd, { env: baseEnv({ ...imageSettings('node-app'), ...service.environment, RUNSECRETS_DIR: secrets, PATH: path }), cwd: app });
 
     expect(result.stderr).not.toMatch(/error/);
     expect(result.exitCode).toBe(0);
@@ -77,14 +85,14 @@ describe.skipIf(!IS_ROOT)('examples/compose: local development with file secrets
 
   it('refuses to start the app when a required secret is not mounted', async () => {
     const secrets = tempDir();
-    const result = await runCli(service.command ?? [], { env: baseEnv({ ...service.environment, RUNSECRETS_DIR: secrets }), cwd: ROOT });
+    const result = await runCli(runtimeOf(stage('node-app')).cmd, { env: baseEnv({ ...imageSettings('node-app'), ...service.environment, RUNSECRETS_DIR: secrets }), cwd: ROOT });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/secret "db_password" is required/);
   });
 });
 
-describe.skipIf(!IS_ROOT)('examples/swarm: external secrets on a tmpfs, root-owned 0444 (needs root)', () => {
+describe('examples/swarm: external secrets on a tmpfs, root-owned 0444 (needs root)', requires(AS_ROOT, USERADD), () => {
   const stack = readExample('examples/swarm/stack.yaml');
   const service = stack.services.api as Service;
   const account = useAccount(service.environment.RUNSECRETS_USER as string);
@@ -101,7 +109,7 @@ describe.skipIf(!IS_ROOT)('examples/swarm: external secrets on a tmpfs, root-own
     return dir;
   }
 
-  const env = (dir: string) => baseEnv({ ...service.environment, RUNSECRETS_DIR: dir });
+  const env = (dir: string) => baseEnv({ ...imageSettings('node-app'), ...service.environment, RUNSECRETS_DIR: dir });
   const printEnv = ['sh', '-c', 'id -u; echo "${#PGPASSWORD} ${#STRIPE_KEY} ${API_KEY-unset}"'];
 
   it('maps only the listed secrets and runs the app as node', async () => {
@@ -139,7 +147,7 @@ interface KubernetesDocument {
   };
 }
 
-describe.skipIf(!IS_ROOT)('examples/kubernetes: Secret volume → rendered config → reload signal (needs root: switches to the node user)', () => {
+describe('examples/kubernetes: Secret volume → rendered config → reload signal (needs root: switches to the node user; tini in front)', requires(AS_ROOT, USERADD, TINI), () => {
   // Kubernetes reads manifests as YAML 1.1, where `defaultMode: 0400` is octal.
   const documents = parseAllDocuments(readFileSync(join(ROOT, 'examples/kubernetes/deployment.yaml'), 'utf8'), { version: '1.1' }).map((doc) => doc.toJS() as KubernetesDocument);
   const secret = documents.find((doc) => doc.kind === 'Secret')?.stringData as Record<string, string>;
@@ -167,7 +175,7 @@ describe.skipIf(!IS_ROOT)('examples/kubernetes: Secret volume → rendered confi
     chmodSync(at('/run/app'), 0o777);
     const moved = (value: string): string => value.replace(/(^|:)(\/(?:app|run)\/)/g, (_, sep: string, path: string) => `${sep}${at(path)}`);
 
-    const env = Object.fromEntries(container.env.map(({ name, value }) => [name, moved(value)]));
+    const env = Object.fromEntries([...Object.entries(imageSettings('kubernetes-app')), ...container.env.map(({ name, value }) => [name, value] as const)].map(([name, value]) => [name, moved(value)]));
     const path = `${dirname(process.execPath)}:${baseEnv().PATH}`;
     // tini -s: a subreaper in front, as it is PID 1 in the pod.
     const watched = await startWatch(container.args.map(moved), { env: baseEnv({ ...env, PATH: path }), prefix: ['tini', '-s', '--'], ready: false });

@@ -7,23 +7,22 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, ROOT, runCli, STANDALONE } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { baseEnv, NEEDS_SCRIPT, ROOT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
-import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
+import { EXE, EXE_NEED } from '../helpers/packaged.js';
+import { notApplicable, requires } from '../helpers/requirements.js';
 
 const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, pkg), 'utf8')) as { version: string }).version;
 const VERSION = versionOf('package.json');
 const BUN = versionOf('node_modules/bun/package.json');
 
-describe.skipIf(EXE_SKIP !== undefined)(`the standalone executable ${EXE} (skipped: ${EXE_SKIP ?? 'no'})`, () => {
-  beforeAll(() => expect(EXE_PROBLEM).toBeUndefined());
-
+describe(`the standalone executable ${EXE}`, requires(EXE_NEED), () => {
   it('runs with an empty environment, and says which runtime and target it is', async () => {
     expect(await runCli(['--version'], { cli: EXE, env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION} (bun ${BUN} on linux/${process.arch})` });
   });
 
-  it.skipIf(STANDALONE)('the same line from the bundle, run by Node.js, names node', async () => {
+  it('the same line from the bundle, run by Node.js, names node', notApplicable(STANDALONE ? NEEDS_SCRIPT : undefined), async () => {
     expect(await runCli(['--version'], { env: {} })).toMatchObject({ exitCode: 0, stdout: `runsecrets ${VERSION} (node ${process.version} on linux/${process.arch})` });
   });
 

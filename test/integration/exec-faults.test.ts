@@ -15,6 +15,7 @@ import { baseEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { EM, staticElf } from '../helpers/elf.js';
 import { secretsDir, tempDir } from '../helpers/fixtures.js';
 import { waitForLine } from '../helpers/processes.js';
+import { notApplicable, requires, UNSHARE } from '../helpers/requirements.js';
 
 /** The running kernel's architecture, as runsecrets reads it (uname's on kernels before 6.1). */
 const KERNEL_ARCH = ((): string => {
@@ -24,6 +25,9 @@ const KERNEL_ARCH = ((): string => {
     return machine();
   }
 })();
+
+/** Why the foreign-architecture tests do not apply: they build an AArch64 ELF for an x86-64 kernel. */
+const ON_OTHER_CPU = KERNEL_ARCH === 'x86_64' ? undefined : `the foreign-binary tests need an x86-64 kernel, this one is ${KERNEL_ARCH}`;
 
 function executable(name: string, content: Buffer | string): string {
   const path = join(tempDir(), name);
@@ -55,7 +59,7 @@ const truncated = (bytes: (size: number) => number): string => {
 };
 
 describe('126 for a file the kernel would refuse (ENOEXEC), decided before the exec', () => {
-  it.skipIf(KERNEL_ARCH !== 'x86_64')(`a binary for another architecture (an AArch64 ELF on x86-64; ${KERNEL_ARCH === 'x86_64' ? 'runs' : `skipped: needs an x86-64 kernel, this one is ${KERNEL_ARCH}`}); negative control: the same ELF built for x86-64 runs`, async () => {
+  it('a binary for another architecture (an AArch64 ELF on x86-64); negative control: the same ELF built for x86-64 runs', notApplicable(ON_OTHER_CPU), async () => {
     await expectRefusedEverywhere(executable('arm64-app', staticElf(EM.AARCH64)), 126, /is built for aarch64 \(64-bit\), and this kernel runs x86_64; use the image for this platform, or register an emulator/);
     expect((await runCli(['--dir', tempDir(), executable('x86-app', staticElf(EM.X86_64))])).exitCode).toBe(7);
   });
@@ -117,7 +121,9 @@ const BINFMT_SANDBOX = spawnSync('unshare', ['--user', '--map-root-user', '--mou
 /** qemu-user-static's registration for AArch64, pointed at a fake emulator. */
 const AARCH64_ENTRY = ':fake-aarch64:M::\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:INTERPRETER:';
 
-describe.skipIf(!BINFMT_SANDBOX || KERNEL_ARCH !== 'x86_64')(`a foreign binary that binfmt_misc hands to an emulator runs (${BINFMT_SANDBOX ? 'a private binfmt_misc in unshare --user --mount' : 'skipped: needs Linux 6.7+ with binfmt_misc and user namespaces'})`, () => {
+const BINFMT_NEED = BINFMT_SANDBOX || UNSHARE !== undefined ? undefined : 'Linux 6.7+ with binfmt_misc and user namespaces, for a private binfmt_misc in unshare --user --mount (a newer kernel)';
+
+describe('a foreign binary that binfmt_misc hands to an emulator runs (a private binfmt_misc in unshare --user --mount)', ON_OTHER_CPU === undefined ? requires(UNSHARE, BINFMT_NEED) : notApplicable(ON_OTHER_CPU), () => {
   /** runsecrets in a user and mount namespace with its own binfmt_misc, `register` written first. */
   const inSandbox = (register: string, command: string) =>
     runCli(['--log-level', 'error', '--dir', tempDir(), command, 'arg'], {

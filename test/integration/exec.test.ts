@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, NEEDS_SCRIPT, STANDALONE, baseEnv, cliCommand, runCli, type CliResult } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { allProcesses, nodeWithoutExecve, procInfo, waitForLine } from '../helpers/processes.js';
+import { notApplicable, requires, skipNotApplicable } from '../helpers/requirements.js';
 
 /** Prints its PID, announces readiness, and waits for a line on stdin. */
 const WAIT_ON_STDIN = 'echo "$$"; echo READY; read line; echo bye';
@@ -53,6 +54,26 @@ describe('exec mode replaces runsecrets with the command', () => {
     const result = await runCli(['--dir', secretsDir({ 'db-password': 'pw' }), 'true']);
     expect(result.exitCode).toBe(0);
     expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets$/)]);
+  });
+
+  it('counts --dotenv values apart from the variables made from secrets', async () => {
+    const envFile = join(writeFiles(tempDir(), { 'dev.env': 'PORT=8080\nLOG_LEVEL=debug\n' }), 'dev.env');
+    const result = await runCli(['--dir', secretsDir({ 'db-password': 'pw' }), '--dotenv', envFile, 'true']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/true with 1 variable\(s\) from secrets and 2 from --dotenv$/)]);
+  });
+
+  it('warns once, naming them, when options only watch mode uses are given without --watch', async () => {
+    const env = baseEnv({ RUNSECRETS_RELOAD_SIGNAL: 'SIGHUP' });
+    const result = await runCli(['--dir', secretsDir({ db: 'pw' }), '--poll', '1s', '--stop-timeout', '3s', 'true'], { env });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'runsecrets: warn: RUNSECRETS_RELOAD_SIGNAL, --stop-timeout, --poll apply only with --watch (RUNSECRETS_WATCH), which is off: ignored',
+      expect.stringMatching(/^runsecrets: exec \S+ with 1 variable\(s\) from secrets$/),
+    ]);
+    // Negative control: with --watch they are used, and nothing is said.
+    const watched = await runCli(['--check', '--watch', '--dir', secretsDir({}), '--poll', '1s', 'true'], { env });
+    expect(watched.stderr).toBe('');
   });
 
   it('keeps the PID, and nothing of runsecrets remains while the command runs', async () => {
@@ -143,7 +164,7 @@ describe('127: command not found on the child\'s PATH', () => {
 
 describe('126: found but cannot be executed, as one line (not a Node.js abort, 134)', () => {
   const dir = tempDir();
-  const cases: [string, () => string | { skip: string }][] = [
+  const cases: [string, () => string | { notApplicable: string }][] = [
     ['a file without execute permission (0644)', () => script(dir, 'no-x', '#!/bin/sh\necho hi\n', 0o644)],
     ['a directory given with a slash', () => {
       mkdirSync(join(dir, 'a-dir'));
@@ -154,9 +175,9 @@ describe('126: found but cannot be executed, as one line (not a Node.js abort, 1
     ['an ELF binary whose loader (PT_INTERP) is missing', () => missingLoaderElf(dir)],
   ];
 
-  it.for(cases)('%s', async ([, make], { skip }) => {
+  it.for(cases)('%s', async ([, make], context) => {
     const command = make();
-    if (typeof command !== 'string') return skip(command.skip);
+    if (typeof command !== 'string') return skipNotApplicable(context, command.notApplicable);
     expectOneErrorLine(await runCli(['--dir', tempDir(), command]), 126);
   });
 
@@ -185,13 +206,13 @@ describe('126: found but cannot be executed, as one line (not a Node.js abort, 1
 });
 
 /** A copy of /bin/true whose ELF interpreter path is patched, same length, to a missing one. */
-function missingLoaderElf(dir: string): string | { skip: string } {
+function missingLoaderElf(dir: string): string | { notApplicable: string } {
   const loader = '/lib64/ld-linux-x86-64.so.2';
   const missing = loader.replace('/lib64/', '/nope6/');
   const elf = readFileSync('/bin/true');
   const at = elf.indexOf(loader);
-  if (process.arch !== 'x64' || at === -1) return { skip: `needs an x86-64 glibc /bin/true with loader ${loader} (arch ${process.arch})` };
-  if (existsSync(missing)) return { skip: `${missing} exists on this machine` };
+  if (process.arch !== 'x64' || at === -1) return { notApplicable: `the ELF test patches an x86-64 glibc /bin/true with loader ${loader} (arch ${process.arch})` };
+  if (existsSync(missing)) return { notApplicable: `the ELF test needs ${missing} not to exist` };
   elf.write(missing, at, 'latin1');
   const path = join(dir, 'bad-loader');
   writeFileSync(path, elf);
@@ -199,29 +220,30 @@ function missingLoaderElf(dir: string): string | { skip: string } {
   return path;
 }
 
-describe('without process.execve (Node.js < 22.15): supervised fallback', () => {
-  const old = nodeWithoutExecve();
-  const oldNode = (skip: (note: string) => never): string => (STANDALONE ? skip(NEEDS_SCRIPT) : 'reason' in old ? skip(old.reason) : old.node);
+const old = nodeWithoutExecve();
 
-  it('says so at debug level and passes the exit code through (negative control: Node with execve)', async ({ skip }) => {
-    const node = oldNode(skip);
-    const args = ['--log-level', 'debug', '--dir', tempDir(), 'sh', '-c', 'exit 42'];
+describe('without process.execve (Node.js < 22.15): supervised fallback', STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires('need' in old ? old.need : undefined), () => {
+  const node = 'node' in old ? old.node : 'no-node-without-execve';
+
+  it('says so in the start line at the default level and passes the exit code through (negative control: Node with execve)', async () => {
+    const args = ['--dir', secretsDir({ db: 'x' }), 'sh', '-c', 'exit 42'];
     const fallback = await runCli(args, { node });
     expect(fallback.exitCode).toBe(42);
-    expect(fallback.stderr).toMatch(/^runsecrets: debug: process\.execve is not available/m);
+    expect(fallback.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^runsecrets: supervising \/\S+\/sh with 1 variable\(s\) from secrets \(exec mode falls back to supervising: Node\.js v\d+\.\d+\.\d+ has no process\.execve; use Node\.js 22\.15 or later\)$/),
+    ]);
     const exec = await runCli(args);
     expect(exec.exitCode).toBe(42);
-    expect(exec.stderr).not.toMatch(/process\.execve is not available/);
+    expect(exec.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^runsecrets: exec \/\S+\/sh with 1 variable\(s\) from secrets$/)]);
   });
 
-  it('gives 128+N when the child dies of signal N', async ({ skip }) => {
-    const result = await runCli(['--dir', tempDir(), 'sh', '-c', 'kill -TERM $$'], { node: oldNode(skip) });
+  it('gives 128+N when the child dies of signal N', async () => {
+    const result = await runCli(['--dir', tempDir(), 'sh', '-c', 'kill -TERM $$'], { node });
     expect(result.exitCode).toBe(143);
     expect(result.signal).toBeUndefined();
   });
 
-  it('is the negative control for the PID test: another PID, a node parent, a child process', async ({ skip }) => {
-    const node = oldNode(skip);
+  it('is the negative control for the PID test: another PID, a node parent, a child process', async () => {
     const { sub, pid, childPid } = await startWaiting(node, tempDir());
     expect(childPid).not.toBe(pid);
     expect(procInfo(pid)?.exe).toBe(realpathSync(node));
@@ -230,9 +252,9 @@ describe('without process.execve (Node.js < 22.15): supervised fallback', () => 
     expect((await sub).exitCode).toBe(0);
   });
 
-  it.for(['TERM', 'USR1', 'HUP'])('forwards SIG%s to the child', async (name, { skip }) => {
+  it.for(['TERM', 'USR1', 'HUP'])('forwards SIG%s to the child', async (name) => {
     const trap = `trap 'echo got ${name}; exit 0' ${name}; echo READY; ${WAIT_FOR_SIGNAL}`;
-    const sub = execa(oldNode(skip), [CLI, '--dir', tempDir(), 'sh', '-c', trap], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    const sub = execa(node, [CLI, '--dir', tempDir(), 'sh', '-c', trap], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     await waitForLine(sub.stdout, 'READY');
     sub.kill(`SIG${name}` as NodeJS.Signals);
     const result = await sub;
@@ -241,9 +263,9 @@ describe('without process.execve (Node.js < 22.15): supervised fallback', () => 
     expect(result.signal).toBeUndefined();
   });
 
-  it('negative control: a child without the trap dies of the forwarded SIGTERM → 143', async ({ skip }) => {
+  it('negative control: a child without the trap dies of the forwarded SIGTERM → 143', async () => {
     const body = `echo READY; ${WAIT_FOR_SIGNAL}`;
-    const sub = execa(oldNode(skip), [CLI, '--dir', tempDir(), 'sh', '-c', body], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
+    const sub = execa(node, [CLI, '--dir', tempDir(), 'sh', '-c', body], { env: baseEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     await waitForLine(sub.stdout, 'READY');
     sub.kill('SIGTERM');
     const result = await sub;

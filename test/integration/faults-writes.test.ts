@@ -9,11 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { AS_ROOT, needs, requires, UNSHARE } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, starts, type Watched } from '../helpers/watch.js';
-
-const IS_ROOT = process.getuid?.() === 0;
-const HAVE_TOOLS = existsSync('/usr/bin/unshare') && existsSync('/usr/bin/nsenter');
-const WHY = !IS_ROOT ? 'needs root: mounts a tmpfs in a mount namespace' : !HAVE_TOOLS ? 'needs unshare and nsenter (apt-get install util-linux)' : 'root, unshare';
 
 /** In a private mount namespace: a 16 KiB tmpfs at $0, then `setup` (sh), then the command. */
 function inNamespace(dir: string, setup = 'true'): string[] {
@@ -37,7 +34,7 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe.skipIf(!IS_ROOT || !HAVE_TOOLS)(`a destination that cannot be written (${WHY})`, () => {
+describe('a destination that cannot be written (needs root: mounts a tmpfs in a mount namespace)', requires(AS_ROOT, UNSHARE, needs('nsenter', 'apt-get install util-linux')), () => {
   it.each([
     ['full (ENOSPC)', 'head -c 1000000 /dev/zero > "$0/fill" 2>/dev/null; true', /no space left on device \(ENOSPC\)/],
     ['read-only (EROFS)', 'mount -o remount,ro,bind "$0" "$0"', /read-only file system \(EROFS\)/],

@@ -7,12 +7,14 @@ import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP, appDir, attackerMissing } from '../helpers/attacker.js';
+import { APP, appDir, ATTACKER_NEEDS } from '../helpers/attacker.js';
 import { baseEnv, cliCommand, NEEDS_SCRIPT, runCli, STANDALONE } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { EXE, EXE_PROBLEM, EXE_SKIP } from '../helpers/packaged.js';
+import { EXE, EXE_NEED } from '../helpers/packaged.js';
+import { AS_ROOT, notApplicable, requires } from '../helpers/requirements.js';
 
-const IS_ROOT = process.getuid?.() === 0;
+/** These need a root runsecrets started by node (not a standalone executable, which Node.js' flags do not reach). */
+const ROOT_NODE = STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires(AS_ROOT);
 
 /**
  * An app-owned dir holding evil.cjs, which records the uid it ran as; `app(...args)` is a
@@ -33,7 +35,7 @@ function plant(): { dir: string; evil: string; ranAs: () => string | undefined; 
   };
 }
 
-describe.skipIf(STANDALONE || !IS_ROOT)(`Node.js acting on arguments meant for the app (${STANDALONE ? NEEDS_SCRIPT : IS_ROOT ? 'root' : 'needs root'})`, () => {
+describe('Node.js acting on arguments meant for the app (needs root)', ROOT_NODE, () => {
   it('refuses to run when Node.js loaded an --env-file from the app\'s command, and `node --` keeps Node.js from it', async () => {
     const { dir, evil, ranAs, app, appRan } = plant();
     writeFileSync(join(dir, '.env'), `NODE_OPTIONS=--require ${evil}\n`);
@@ -94,17 +96,16 @@ describe.skipIf(STANDALONE || !IS_ROOT)(`Node.js acting on arguments meant for t
   });
 });
 
-describe.skipIf(STANDALONE || !IS_ROOT)('not root: nothing to protect, nothing refused', () => {
-  it.skipIf(attackerMissing() !== undefined)('lets NODE_OPTIONS=--inspect through for a runsecrets that is not root', async () => {
+describe('not root: nothing to protect, nothing refused', ROOT_NODE, () => {
+  it('lets NODE_OPTIONS=--inspect through for a runsecrets that is not root (needs root to become nobody)', requires(...ATTACKER_NEEDS), async () => {
     const [node, ...cli] = cliCommand();
     const result = await execa('/usr/bin/setpriv', [`--reuid=${APP.uid}`, `--regid=${APP.gid}`, '--clear-groups', '--', node, ...cli, '--dir', tempDir(), 'true'], { env: baseEnv({ NODE_OPTIONS: '--inspect=127.0.0.1:0' }), extendEnv: false, reject: false });
     expect(result.exitCode, result.stderr).toBe(0);
   });
 });
 
-describe.skipIf(EXE_SKIP !== undefined || !IS_ROOT)(`the standalone executable (${EXE_SKIP ?? (IS_ROOT ? EXE : 'needs root')})`, () => {
+describe(`the standalone executable ${EXE} as root (needs root)`, requires(EXE_NEED, AS_ROOT), () => {
   it('refuses BUN_INSPECT and BUN_OPTIONS that loads code, which Bun applies to the executable itself', async () => {
-    expect(EXE_PROBLEM).toBeUndefined();
     const { evil, app, appRan } = plant();
     for (const env of [{ BUN_INSPECT: '1' }, { BUN_OPTIONS: `--preload ${evil}` }]) {
       const result = await runCli(['--dir', tempDir(), ...app()], { cli: EXE, env: baseEnv(env) });

@@ -7,13 +7,14 @@ import { execa } from 'execa';
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP, appDir, attackerMissing, asApp, racerMissing, rootOnlyFile, startRacer } from '../helpers/attacker.js';
+import { APP, appDir, ATTACKER_NEEDS, asApp, RACER_NEEDS, rootOnlyFile, startRacer } from '../helpers/attacker.js';
 import { baseEnv, cliCommand, runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir } from '../helpers/fixtures.js';
+import { requires, UNSHARE } from '../helpers/requirements.js';
 
 const LEAK = 'ROOT-ONLY-LEAK-4c1d';
 
-describe.skipIf(racerMissing() !== undefined)(`a secrets dir the app's user can write, raced by that user (${racerMissing() ?? 'as nobody'})`, () => {
+describe("a secrets dir the app's user can write, raced by that user (as nobody; needs root)", requires(...RACER_NEEDS), () => {
   it('never gives the command the content of a root-only file swapped in as a symlink, over many runs', async () => {
     const dir = appDir('secrets');
     const target = rootOnlyFile(LEAK);
@@ -99,7 +100,7 @@ describe('what reaches the child and the log', () => {
   });
 });
 
-describe.skipIf(attackerMissing() !== undefined)(`a user database someone else can change (${attackerMissing() ?? 'root, unshare'})`, () => {
+describe('a user database someone else can change (needs root, unshare)', requires(...ATTACKER_NEEDS, UNSHARE), () => {
   it('refuses --user when /etc/passwd is writable by the app\'s group: it decides which uid root switches to', async () => {
     const copy = join(tempDir(), 'passwd');
     writeFileSync(copy, readFileSync('/etc/passwd'));

@@ -7,13 +7,13 @@ import { execa } from 'execa';
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APP, appDir, asApp, attackerMissing, rootOnlyFile } from '../helpers/attacker.js';
+import { APP, appDir, asApp, ATTACKER_NEEDS, rootOnlyFile } from '../helpers/attacker.js';
 import { baseEnv, CLI, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir } from '../helpers/fixtures.js';
+import { notApplicable, requires } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, type Watched } from '../helpers/watch.js';
 
 const LEAK = 'ROOT-ONLY-LEAK-9e2b';
-const missing = attackerMissing();
 
 /** A secrets dir nobody but root may read: a supervisor for nobody must stay root. */
 function rootOnlySecrets(files: Record<string, string>): string {
@@ -28,7 +28,7 @@ afterEach(async () => {
   running = undefined;
 });
 
-describe.skipIf(missing !== undefined)(`a root supervisor and the app's files (${missing ?? 'root, nobody'})`, () => {
+describe("a root supervisor and the app's files (needs root: acts as nobody)", requires(...ATTACKER_NEEDS), () => {
   it('reads a template in a dir the app owns as the app: a swap for a root-only file is refused, not rendered', async () => {
     const secrets = rootOnlySecrets({ db: 'one' });
     const [tpl, out] = [appDir('tpl'), appDir('out')];
@@ -79,7 +79,8 @@ describe.skipIf(missing !== undefined)(`a root supervisor and the app's files ($
     expect(running.err.text).toMatch(/cannot write rendered file .*sub\/app\.conf: .*(EACCES|no longer the directory written at start)/);
   });
 
-  it.skipIf(/lib\/bin\/runsecrets\.js$/.test(CLI))('refuses to stay root with launcher code the app can change, before any child starts', async () => {
+  const unbundled = /lib\/bin\/runsecrets\.js$/.test(CLI) ? 'it copies the CLI under test, and the unbundled bin cannot run as a copy' : undefined;
+  it('refuses to stay root with launcher code the app can change, before any child starts', notApplicable(unbundled), async () => {
     const secrets = rootOnlySecrets({ db: 'one' });
     const copy = join(appDir('install'), STANDALONE ? 'runsecrets' : 'runsecrets.mjs');
     copyFileSync(CLI, copy);

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { kubernetesDir, secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { AS_ROOT, notApplicable, requires, SETPRIV } from '../helpers/requirements.js';
 
 /** A child that prints exactly the environment it received, as JSON. */
 const PRINT_ENV = [process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.env))'];
@@ -135,8 +136,7 @@ describe('precedence: inherited < --dotenv < secrets, except that inherited beat
 });
 
 describe('secret dirs', () => {
-  it('a missing default /run/secrets is fine', async ({ skip }) => {
-    if (existsSync('/run/secrets')) return skip('/run/secrets exists on this machine');
+  it('a missing default /run/secrets is fine', notApplicable(existsSync('/run/secrets') ? 'the default-dir test needs no /run/secrets on this machine' : undefined), async () => {
     const { env } = await childEnv([]);
     expect(env).toEqual(baseEnv());
   });
@@ -154,6 +154,22 @@ describe('secret dirs', () => {
     expect(Object.keys(env).filter((name) => /HIDDEN|SUB|INNER/.test(name))).toEqual([]);
   });
 
+  it('skips editor and tool leftovers, and --check lists each with what it is', async () => {
+    const leftovers = { 'db_password~': 'a', 'db_password.swp': 'b', '#db_password#': 'c', 'db_password.bak': 'd', 'db_password.dpkg-old': 'e' };
+    const dir = secretsDir({ db_password: 'pw', 'db_password.key': 'kept', ...leftovers });
+    const { env } = await childEnv(['--dir', dir]);
+    // Negative control: a name that merely looks alike (db_password.key) is a secret.
+    expect(Object.keys(env).filter((name) => name.startsWith('DB_PASSWORD')).sort()).toEqual(['DB_PASSWORD', 'DB_PASSWORD_KEY']);
+    const check = await runCli(['--check', '--dir', dir, 'true']);
+    expect(check.exitCode).toBe(0);
+    const listed = check.stdout.split('\n');
+    expect(listed).toContain('skipped, not secrets (5):');
+    expect(listed.find((line) => line.includes('db_password~'))).toMatch(new RegExp(`^  ${dir}/db_password~ +an editor backup \\(name~\\)$`));
+    const plan = JSON.parse((await runCli(['--check', '--log-format', 'json', '--dir', dir, 'true'])).stdout) as { skipped: { path: string; reason: string }[] };
+    expect(plan.skipped.map((s) => s.path).sort()).toEqual(Object.keys(leftovers).map((name) => join(dir, name)).sort());
+    expect(plan.skipped.find((s) => s.path.endsWith('.swp'))?.reason).toBe('a Vim swap file (.swp), not a secret');
+  });
+
   it('parses a *.env secret with dotenv, into its keys as written', async () => {
     const dir = secretsDir({ 'app.env': 'PLAIN=1\nQuoted="two words"\n# comment\nMULTI="a\\nb"\n' });
     const { env } = await childEnv(['--dir', dir]);
@@ -161,8 +177,7 @@ describe('secret dirs', () => {
     expect(env).not.toHaveProperty('APP_ENV');
   });
 
-  it('an unreadable secret stops the run, naming it (run as nobody)', async ({ skip }) => {
-    if (process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv')) return skip('needs root and setpriv to run as nobody');
+  it('an unreadable secret stops the run, naming it (run as nobody; needs root)', requires(AS_ROOT, SETPRIV), async () => {
     const dir = secretsDir({ locked: 'x', open: 'y' });
     const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
     const marker = join(tempDir(), 'started');
@@ -186,7 +201,8 @@ describe('secret dirs', () => {
 describe('--trim and --max-size', () => {
   it.for([
     ['all', 'a\n\n', 'a'],
-    ['all', 'a\r\n', 'a\r'],
+    ['all', 'a\r\n', 'a'],
+    ['all', 'a\r', 'a\r'],
     ['one', 'a\n\n', 'a\n'],
     ['one', 'a\r\n', 'a'],
     ['none', 'a\n\n', 'a\n\n'],
@@ -274,12 +290,15 @@ describe('NAME_FILE', () => {
     expect(env.DB_PASSWORD).toBe('from-file');
   });
 
-  it('a NAME_FILE outside the secrets dirs is left alone, with one info line; --file-env any reads it', async () => {
+  it('a NAME_FILE outside the secrets dirs is left alone, said by --check and at debug only; --file-env any reads it', async () => {
     const env = baseEnv({ LOG_FILE: outside, SSL_CERT_FILE: outside });
     const kept = await childEnv(['--dir', dir], env);
     expect(kept.env.LOG_FILE).toBe(outside);
     expect(kept.env).not.toHaveProperty('LOG');
-    expect(kept.stderr.split('\n').filter((line) => line.includes('--file-env any'))).toEqual([expect.stringMatching(/^runsecrets: .*LOG_FILE, SSL_CERT_FILE/)]);
+    const hint = (stderr: string) => stderr.split('\n').filter((line) => line.includes('--file-env any'));
+    expect(hint(kept.stderr)).toEqual([]);
+    expect(hint((await runCli(['--check', '--dir', dir, 'true'], { env })).stderr)).toEqual([expect.stringMatching(/^runsecrets: left as they are, .*LOG_FILE, SSL_CERT_FILE/)]);
+    expect(hint((await childEnv(['--log-level', 'debug', '--dir', dir], env)).stderr)).toEqual([expect.stringMatching(/^runsecrets: debug: left as they are, .*LOG_FILE, SSL_CERT_FILE/)]);
     const read = await childEnv(['--dir', dir, '--file-env', 'any'], env);
     expect(read.env.LOG).toBe('log-content');
     expect(read.env).not.toHaveProperty('LOG_FILE');

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, runCli } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
+import { AS_ROOT, GOSU, requires, USERADD } from '../helpers/requirements.js';
 
-const IS_ROOT = process.getuid?.() === 0;
 const NAME = `rstmpl_${randomBytes(4).toString('hex')}`;
 const VALUE = 'Users-LEAK-value-4e8d';
 
@@ -24,7 +24,7 @@ async function catAs(user: string, file: string): Promise<string | undefined> {
   return result.exitCode === 0 ? String(result.stdout) : undefined;
 }
 
-describe.skipIf(!IS_ROOT)('rendered files and the target user (needs root: creates a user and switches to it)', () => {
+describe('rendered files and the target user (needs root: creates a user and switches to it)', requires(AS_ROOT, USERADD, GOSU), () => {
   const ids = { uid: 0, gid: 0 };
   let secrets = '';
   let tmpl = '';

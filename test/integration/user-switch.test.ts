@@ -10,8 +10,8 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseEnv, CLI, cliCommand, runCli, STANDALONE, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { AS_ROOT, GOSU, IS_ROOT, requires, SETPRIV, USERADD, type Need } from '../helpers/requirements.js';
 
-const IS_ROOT = process.getuid?.() === 0;
 const SHOW = 'echo "$(id -u) $(id -g) $(id -G) $HOME"';
 const NAME = `rstest_${randomBytes(4).toString('hex')}`;
 const GROUPS = [`${NAME}_a`, `${NAME}_b`] as const;
@@ -44,7 +44,7 @@ function expectOneErrorLine(result: CliResult, text: RegExp): void {
   expect(lines[0]).toMatch(text);
 }
 
-describe.skipIf(!IS_ROOT)('--user gives what gosu gives (needs root: creates users with useradd and switches to them)', () => {
+describe('--user gives what gosu gives (needs root: creates users with useradd and switches to them)', requires(AS_ROOT, USERADD, GOSU), () => {
   let empty = '';
   let cwd = '';
 
@@ -121,11 +121,12 @@ describe.skipIf(!IS_ROOT)('--user gives what gosu gives (needs root: creates use
     expect(ours.stdout).not.toBe(theirs.stdout);
   });
 
-  describe('started as nobody (setpriv --reuid=65534 --regid=65534 --clear-groups)', () => {
+  describe('started as nobody (setpriv --reuid=65534 --regid=65534 --clear-groups)', requires(SETPRIV), () => {
     const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] as const;
     const nobodyCan = (...argv: string[]): boolean => IS_ROOT && spawnSync(AS_NOBODY[0], [...AS_NOBODY.slice(1), ...argv], { stdio: 'ignore', cwd: '/' }).status === 0;
     // A standalone executable needs no node; its copy below is one nobody can run.
-    const nodeRuns = STANDALONE || nobodyCan(process.execPath, '-e', '0');
+    const nodeRuns: Need = STANDALONE || !IS_ROOT || SETPRIV !== undefined || nobodyCan(process.execPath, '-e', '0') ? undefined
+      : `nobody able to run ${process.execPath} (a node and a checkout that other users can read, e.g. not under /root)`;
     const nobodyHome = IS_ROOT ? (spawnSync('getent', ['passwd', 'nobody'], { encoding: 'utf8' }).stdout.split(':')[5] ?? '') : '';
     let cli = CLI;
     let marks = '';
@@ -141,17 +142,17 @@ describe.skipIf(!IS_ROOT)('--user gives what gosu gives (needs root: creates use
 
     const asNobody = (args: readonly string[]): Promise<CliResult> => runCli(['--dir', empty, ...args], { prefix: AS_NOBODY, cli, cwd });
 
-    it.skipIf(!nodeRuns)(`--user nobody is a no-op: runs as 65534 (skipped if nobody cannot execute ${process.execPath})`, async () => {
+    it('--user nobody is a no-op: runs as 65534', requires(nodeRuns), async () => {
       const result = await asNobody(['--user', 'nobody', 'sh', '-c', SHOW]);
       expect(result).toMatchObject({ exitCode: 0, stdout: `65534 65534 65534 ${nobodyHome}` });
     });
 
-    it.skipIf(!nodeRuns)('--user 65534:65534 is a no-op', async () => {
+    it('--user 65534:65534 is a no-op', requires(nodeRuns), async () => {
       const result = await asNobody(['--user', '65534:65534', 'sh', '-c', SHOW]);
       expect(result).toMatchObject({ exitCode: 0, stdout: `65534 65534 65534 ${nobodyHome}` });
     });
 
-    it.skipIf(!nodeRuns)('--user root fails with exit 1, one "must start as root" line, and the command never starts', async () => {
+    it('--user root fails with exit 1, one "must start as root" line, and the command never starts', requires(nodeRuns), async () => {
       const marker = join(marks, 'root-ran');
       const result = await asNobody(['--user', 'root', 'sh', '-c', `touch ${marker}; ${SHOW}`]);
       expect(result.exitCode).toBe(1);
@@ -160,14 +161,14 @@ describe.skipIf(!IS_ROOT)('--user gives what gosu gives (needs root: creates use
       expect(existsSync(marker)).toBe(false);
     });
 
-    it.skipIf(!nodeRuns)('negative control: the same command with --user nobody does create the marker', async () => {
+    it('negative control: the same command with --user nobody does create the marker', requires(nodeRuns), async () => {
       const marker = join(marks, 'nobody-ran');
       const result = await asNobody(['--user', 'nobody', 'sh', '-c', `touch ${marker}; ${SHOW}`]);
       expect(result.exitCode).toBe(0);
       expect(existsSync(marker)).toBe(true);
     });
 
-    it.skipIf(!nodeRuns)('without --user nothing changes: nobody, inherited HOME', async () => {
+    it('without --user nothing changes: nobody, inherited HOME', requires(nodeRuns), async () => {
       const result = await asNobody(['sh', '-c', SHOW]);
       expect(result).toMatchObject({ exitCode: 0, stdout: '65534 65534 65534 /root' });
     });

@@ -13,9 +13,9 @@ import { baseEnv } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
 import { orphanApp, subjects, until, zombiesOf, type Subject } from '../helpers/init.js';
 import { allProcesses } from '../helpers/processes.js';
+import { AS_ROOT, requires, UNSHARE as UNSHARE_NEED } from '../helpers/requirements.js';
 import { killWatch, startWatch, type Watched } from '../helpers/watch.js';
 
-const IS_ROOT = process.getuid?.() === 0;
 const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
 const ORPHAN_DONE = /^orphan (\d+) done, parent (\d+)$/;
 const REAPED = /^runsecrets: debug: reaped orphaned process \d+ \(exit 0\)$/;
@@ -58,7 +58,7 @@ async function expectReaped(subject: Subject, watched: Watched, pid: number, orp
 }
 
 describe.each(subjects())('$name', (subject) => {
-  describe.skipIf(subject.skip !== undefined || !IS_ROOT)(`as PID 1 (skipped: ${subject.skip ?? (IS_ROOT ? 'no' : 'needs root for unshare')})`, () => {
+  describe('as PID 1 (needs root for unshare)', requires(subject.need, AS_ROOT, UNSHARE_NEED), () => {
     it('reaps orphans that exit after their parent, leaves no zombie, and exits with the app\'s code', async () => {
       const watched = await watch(subject, orphanApp({ orphans: 5, seconds: '0.3', code: 3 }), UNSHARE);
       const pid = runsecretsPid(watched, true);
@@ -115,7 +115,7 @@ describe.each(subjects())('$name', (subject) => {
     });
   });
 
-  it.skipIf(subject.skip !== undefined)(`not PID 1: ${subject.reaps ? 'a child subreaper, so the app\'s orphans are reparented to runsecrets and reaped' : 'the app\'s orphans go elsewhere'}`, async () => {
+  it(`not PID 1: ${subject.reaps ? 'a child subreaper, so the app\'s orphans are reparented to runsecrets and reaped' : 'the app\'s orphans go elsewhere'}`, requires(subject.need), async () => {
     const watched = await watch(subject, orphanApp({ orphans: 2, seconds: '0.3', code: 4 }));
     await lines(watched.out, ORPHAN_DONE, 2);
     const parents = watched.out.lines.filter((line) => ORPHAN_DONE.test(line)).map((line) => Number(line.replace(ORPHAN_DONE, '$2')));

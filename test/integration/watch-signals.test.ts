@@ -6,10 +6,11 @@ import { execa } from 'execa';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
+import { baseEnv, cliCommand, NEEDS_SCRIPT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
 import { nodeHasFfi } from '../helpers/init.js';
 import { allProcesses, descendants, LineLog, procInfo } from '../helpers/processes.js';
+import { AS_ROOT, needs, notApplicable, requires, UNSHARE } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
 
 const running: Watched[] = [];
@@ -58,7 +59,7 @@ describe('signals reach the app', () => {
     expect(result.signal).toBeUndefined();
   });
 
-  it.skipIf(process.getuid?.() !== 0)('with no /run/secrets at start it supervises, passes the code on, and picks the dir up when it appears (needs root: a tmpfs over /run)', async () => {
+  it('with no /run/secrets at start it supervises, passes the code on, and picks the dir up when it appears (needs root: a tmpfs over /run)', requires(AS_ROOT, UNSHARE), async () => {
     // unshare without --fork execs: runsecrets keeps the PID, and /proc/PID/root is its view.
     const hideRun = ['unshare', '--mount', 'sh', '-c', 'mount -t tmpfs tmpfs /run && exec "$@"', 'sh'];
     const watched = await watch(['--wait', '50ms', '--prefix', 'T_', appScript()], { prefix: hideRun });
@@ -109,7 +110,7 @@ describe('signals reach the app', () => {
   });
 });
 
-describe.skipIf(process.getuid?.() !== 0 || STANDALONE)('as PID 1 (unshare --pid --fork --mount-proc; needs root)', () => {
+describe('as PID 1 (unshare --pid --fork --mount-proc; needs root)', STANDALONE ? notApplicable(NEEDS_SCRIPT) : requires(AS_ROOT, UNSHARE), () => {
   const UNSHARE = ['unshare', '--pid', '--fork', '--mount-proc'];
 
   it('warns once about reaping on a Node.js without node:ffi, forwards SIGTERM and exits with the app', async () => {
@@ -141,7 +142,7 @@ describe.skipIf(process.getuid?.() !== 0 || STANDALONE)('as PID 1 (unshare --pid
   });
 });
 
-describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` does)', () => {
+describe('on a terminal (script(1) gives runsecrets a pty, as `docker run -it` does)', requires(needs('script', 'apt-get install bsdutils')), () => {
   // The app counts its SIGINTs and SIGQUITs; SIGUSR2 makes it print the counts.
   const APP = "const n = { INT: 0, QUIT: 0 }; for (const s of ['INT', 'QUIT']) process.on(`SIG${s}`, () => console.log(`got ${s} ${++n[s]}`)); process.on('SIGUSR2', () => console.log(`counts INT ${n.INT} QUIT ${n.QUIT}`)); process.on('SIGTERM', () => process.exit(0)); console.log('READY'); setInterval(() => {}, 1000);";
   const quote = (word: string): string => `'${word.replaceAll("'", "'\\''")}'`;
@@ -218,7 +219,7 @@ describe('the app starts with default signal dispositions, as under gosu', () =>
     expect(watched.out.lines[0]).toBe(NONE);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('through the launcher of a supervisor that stays root (needs root)', async () => {
+  it('through the launcher of a supervisor that stays root (needs root)', requires(AS_ROOT), async () => {
     const dir = secretsDir({ db: 'x\n' });
     chmodSync(join(dir, 'db'), 0o400);
     const watched = await watch(['--user', 'nobody', '--dir', dir, 'sh', '-c', SIGIGN]);

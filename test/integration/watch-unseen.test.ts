@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretsDir, tempDir } from '../helpers/fixtures.js';
 import { LineLog } from '../helpers/processes.js';
+import { AS_ROOT, needs, requires, SETPRIV, UNSHARE } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, waitForStart, type Watched } from '../helpers/watch.js';
 
-const ROOT = process.getuid?.() === 0;
-const NEEDS_ROOT = 'needs root: mount and unshare --mount';
-const NSENTER = existsSync('/usr/bin/nsenter');
+/** Root to mount in a mount namespace, and the tools to make one and enter it. */
+const MOUNTS = [AS_ROOT, UNSHARE, needs('nsenter', 'apt-get install util-linux')];
 
 const running: Watched[] = [];
 const others: ResultPromise[] = [];
@@ -38,7 +38,7 @@ const inNamespace = (setup: string): string[] => ['unshare', '--mount', 'sh', '-
 /** Runs `script` in the mount namespace of process `pid`. */
 const inside = (pid: number, script: string) => execa('nsenter', ['--mount', `--target=${pid}`, 'sh', '-c', script]);
 
-describe.skipIf(!ROOT || !NSENTER)(`a single file bind-mounted as a secret, edited in place outside the namespace (${!ROOT ? NEEDS_ROOT : NSENTER ? 'root' : 'needs nsenter: apt-get install util-linux'})`, () => {
+describe('a single file bind-mounted as a secret, edited in place outside the namespace (needs root: mount and unshare --mount)', requires(...MOUNTS), () => {
   it('is watched on its own inode: the edit restarts the app, with --resync off; negative control: the directory\'s own watch never reports it', async () => {
     const host = join(tempDir(), 'db-on-the-host');
     writeFileSync(host, 'one\n');
@@ -59,7 +59,7 @@ describe.skipIf(!ROOT || !NSENTER)(`a single file bind-mounted as a secret, edit
   });
 });
 
-describe.skipIf(!ROOT || !NSENTER)(`a tmpfs mounted over a watched dir after the start (${!ROOT ? NEEDS_ROOT : NSENTER ? 'root' : 'needs nsenter: apt-get install util-linux'})`, () => {
+describe('a tmpfs mounted over a watched dir after the start (needs root: mount and unshare --mount)', requires(...MOUNTS), () => {
   it('is found by the resync, which applies its content and watches the new file system from then on', async () => {
     const dir = secretsDir({ db: 'one\n' });
     const watched = await watch(['--log-level', 'debug', '--resync', '1s', '--dir', dir, appScript()], inNamespace('true'));
@@ -91,7 +91,9 @@ const HOLD = [
   'sys.stdin.read()',
 ].join('\n');
 
-describe.skipIf(!ROOT || PYTHON === undefined)(`inotify refused: the app's user holds all its inotify instances (${PYTHON === undefined ? 'needs python3 at /usr/bin (apt-get install python3)' : ROOT ? 'root' : 'needs root: setpriv to another uid'})`, () => {
+const PYTHON_NEED = PYTHON === undefined ? 'python3 at /usr/bin or /usr/local/bin (apt-get install python3)' : undefined;
+
+describe("inotify refused: the app's user holds all its inotify instances (needs root: setpriv to another uid)", requires(AS_ROOT, SETPRIV, PYTHON_NEED), () => {
   /** Holds every inotify instance of UID until the test ends (afterEach kills it). */
   async function holdInstances(): Promise<void> {
     const holder = execa('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', PYTHON as string, '-c', HOLD], { stdin: 'pipe' });

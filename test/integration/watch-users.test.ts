@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, runCli, STANDALONE } from '../helpers/cli.js';
+import { baseEnv, NEEDS_SCRIPT, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir, tempDir, writeFiles } from '../helpers/fixtures.js';
 import { nodeWithoutExecve, procInfo } from '../helpers/processes.js';
+import { AS_ROOT, GOSU, requires, skipNotApplicable, skipUnless, USERADD } from '../helpers/requirements.js';
 import { appScript, killWatch, startWatch, starts, waitForStart, type Watched } from '../helpers/watch.js';
 
-const IS_ROOT = process.getuid?.() === 0;
 const NAME = `rswatch_${randomBytes(4).toString('hex')}`;
 const GROUPS = [`${NAME}_a`, `${NAME}_b`] as const;
 const SHOW = 'echo "ids $(id -u) $(id -g) $(id -G) $HOME"';
@@ -52,14 +52,14 @@ function secrets(readable: boolean): string {
   return dir;
 }
 
-describe.skipIf(!IS_ROOT)('--user in watch mode gives what gosu gives (needs root: creates a user with supplementary groups)', () => {
+describe('--user in watch mode gives what gosu gives (needs root: creates a user with supplementary groups)', requires(AS_ROOT, USERADD, GOSU), () => {
   beforeAll(async () => {
     for (const group of GROUPS) await admin('groupadd', [group]);
     await admin('useradd', ['--no-create-home', '--home-dir', `/home/${NAME}`, '--shell', '/bin/sh', '--user-group', '--groups', GROUPS.join(','), NAME]);
   });
   afterAll(async () => {
-    await execa('userdel', [NAME], { reject: false });
-    for (const group of [NAME, ...GROUPS]) await execa('groupdel', [group], { reject: false });
+    await execa('userdel', [NAME], { env: baseEnv(), extendEnv: false, reject: false });
+    for (const group of [NAME, ...GROUPS]) await execa('groupdel', [group], { env: baseEnv(), extendEnv: false, reject: false });
   });
 
   const watch = async (spec: string, dir: string, options: { node?: string } = {}): Promise<Watched> => {
@@ -151,9 +151,11 @@ describe.skipIf(!IS_ROOT)('--user in watch mode gives what gosu gives (needs roo
     expect(watched.sub.exitCode).toBeNull();
   });
 
-  it.skipIf(STANDALONE)('negative control: a Node.js without process.execve cannot keep the groups when it stays root, and says so', async ({ skip }) => {
+  it('negative control: a Node.js without process.execve cannot keep the groups when it stays root, and says so', async (context) => {
+    skipNotApplicable(context, STANDALONE ? NEEDS_SCRIPT : undefined);
     const old = nodeWithoutExecve();
-    if ('reason' in old) return skip(old.reason);
+    skipUnless(context, 'need' in old ? old.need : undefined);
+    if (!('node' in old)) return;
     const theirs = await gosu(NAME);
     const watched = await watch(NAME, secrets(false), { node: old.node });
     const ours = watched.out.lines.find((line) => line.startsWith('ids '));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, withoutTwins } from '../../../src/cli/config.js';
+import { resolveConfig, watchOnlyWarning, withoutTwins } from '../../../src/cli/config.js';
+import { OPTIONS, twinName } from '../../../src/cli/options.js';
 import { RunsecretsError } from '../../../src/errors.js';
 
 const usage = (fn: () => unknown): RunsecretsError => {
@@ -146,6 +147,33 @@ describe('resolveConfig', () => {
     expect(resolveConfig(['--stop-timeout', '2147483647ms', 'true'], {}).stopTimeout).toBe(2 ** 31 - 1);
     expect(resolveConfig(['--wait', '500h', 'true'], {}).wait).toEqual({ min: 500 * 3_600_000, max: 2 ** 31 - 1 });
     expect([resolveConfig(['--poll', '50ms', 'true'], {}).poll, resolveConfig(['--resync', '1s', 'true'], {}).resync]).toEqual([50, 1000]);
+  });
+});
+
+describe('watch-only options without --watch (read from the option table, so a new one is covered)', () => {
+  // A valid value for each: its default, or one given here. A new watch-only option without a default needs one.
+  const EXAMPLES: Record<string, string> = { 'reload-signal': 'SIGHUP' };
+  const watchOnly = OPTIONS.filter((spec) => spec.watchOnly).map((spec) => {
+    const value = spec.kind === 'switch' ? [] : [spec.default ?? EXAMPLES[spec.name] ?? `no example value for --${spec.name}: add one to EXAMPLES`];
+    return [spec.name, value] as const;
+  });
+
+  it('are every option that only watch mode reads', () => {
+    expect(watchOnly.map(([name]) => name)).toEqual(['signal-group', 'wait', 'reload-signal', 'stop-signal', 'stop-timeout', 'poll', 'resync']);
+  });
+
+  it.each(watchOnly)('--%s, as a flag or its twin, is named in one warning', (name, value) => {
+    expect(watchOnlyWarning(resolveConfig([`--${name}`, ...value, 'true'], {}))).toBe(`--${name} applies only with --watch (RUNSECRETS_WATCH), which is off: ignored`);
+    const twin = resolveConfig(['true'], { [twinName(name)]: value[0] ?? '1' });
+    expect(watchOnlyWarning(twin)).toBe(`${twinName(name)} applies only with --watch (RUNSECRETS_WATCH), which is off: ignored`);
+    // Negative control: with --watch it is used, and nothing is said.
+    expect(watchOnlyWarning(resolveConfig(['--watch', `--${name}`, ...value, 'true'], {}))).toBeUndefined();
+  });
+
+  it('names them all in one line, and says nothing when none is given', () => {
+    const config = resolveConfig(['--poll', '1s', 'true'], { RUNSECRETS_RELOAD_SIGNAL: 'HUP', RUNSECRETS_WAIT: '1s' });
+    expect(watchOnlyWarning(config)).toBe('RUNSECRETS_WAIT, RUNSECRETS_RELOAD_SIGNAL, --poll apply only with --watch (RUNSECRETS_WATCH), which is off: ignored');
+    expect(watchOnlyWarning(resolveConfig(['--user', 'app', 'true'], {}))).toBeUndefined();
   });
 });
 

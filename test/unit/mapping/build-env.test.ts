@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/cli/config.js';
 import { Problems } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
-import { buildEnv } from '../../../src/mapping/build-env.js';
+import { buildEnv, countVariables } from '../../../src/mapping/build-env.js';
 import { automaticName } from '../../../src/mapping/names.js';
 import type { Sources } from '../../../src/secrets/read-sources.js';
 import type { Secret } from '../../../src/types.js';
@@ -125,5 +125,17 @@ describe('buildEnv', () => {
   it('NAME_FILE variables are removed from the child environment', () => {
     const input = sources([], { fileEnv: [{ variable: 'DB', fileVariable: 'DB_FILE', path: '/s/db', value: Buffer.from('v') }] });
     expect(plan([], input, { DB_FILE: '/s/db', OTHER: 'x' }).env).toEqual({ DB: 'v', OTHER: 'x' });
+  });
+});
+
+describe('countVariables (the start line, exec and watch mode)', () => {
+  it('counts --dotenv values apart from the variables made from secrets', () => {
+    const input = sources([secret('db', 'pw')], { envFiles: [{ variable: 'PORT', path: '/dev.env', value: Buffer.from('8080') }, { variable: 'MODE', path: '/dev.env', value: Buffer.from('dev') }] });
+    expect(countVariables(plan([], input).variables)).toBe('1 variable(s) from secrets and 2 from --dotenv');
+  });
+
+  it('says nothing of --dotenv when none gave a variable (an inherited one wins over it)', () => {
+    const input = sources([secret('db', 'pw')], { envFiles: [{ variable: 'PORT', path: '/dev.env', value: Buffer.from('8080') }] });
+    expect(countVariables(plan([], input, { PORT: '9000' }).variables)).toBe('1 variable(s) from secrets');
   });
 });

@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { readEntry } from '../../../src/safe-fs/read.js';
 import { inDir, openDir } from '../../../src/safe-fs/walk.js';
 import { tempDir } from '../../helpers/fixtures.js';
+import { AS_ROOT, requires } from '../../helpers/requirements.js';
 
 const NOBODY = { uid: 65534, gid: 65534, groups: [] };
-const IS_ROOT = process.getuid?.() === 0;
 
-describe.skipIf(!IS_ROOT)('openDir as root for an actor (needs root: chowns to nobody and acts as nobody)', () => {
+describe('openDir as root for an actor (needs root: chowns to nobody and acts as nobody)', requires(AS_ROOT), () => {
   it('stays root through dirs of root\'s, /tmp\'s sticky bit included, and follows their symlinks', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'real'));

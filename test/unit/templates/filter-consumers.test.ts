@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { FilterError, json, shell, url, yaml } from '../../../src/templates/filters.js';
 import { tempDir } from '../../helpers/fixtures.js';
+import { needs, requires } from '../../helpers/requirements.js';
 
 /** Every Unicode scalar value from `from` to `to`, as one string. */
 function range(from: number, to: number): string {
@@ -88,10 +89,8 @@ describe('yaml reads back in YAML 1.1 and 1.2', () => {
   });
 });
 
-const DASH = spawnSync('dash', ['-c', 'true']).status === 0;
-
-describe(`shell reads back in dash${DASH ? '' : ' (skipped: needs dash, apt-get install dash)'}`, () => {
-  it.skipIf(!DASH).each(WITHOUT_NUL)('%s', (_name, value) => {
+describe('shell reads back in dash', requires(needs('dash', 'apt-get install dash')), () => {
+  it.each(WITHOUT_NUL)('%s', (_name, value) => {
     const script = join(tempDir(), 'print.sh');
     writeFileSync(script, `printf %s ${shell(value)}\n`);
     expect(execFileSync('dash', [script], { maxBuffer: 1 << 24 })).toEqual(Buffer.from(value));
@@ -107,7 +106,7 @@ describe('url reads back with decodeURIComponent', () => {
 /** PyYAML (YAML 1.1) reads each document's `k`; true where it equals the value; or why it cannot run. */
 function pyyaml(): ((docs: readonly { doc: string; value: string }[]) => boolean[][]) | string {
   const probe = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' });
-  if (probe.error !== undefined || probe.status !== 0) return 'needs python3 with PyYAML (apt-get install python3-yaml, or pip install pyyaml)';
+  if (probe.error !== undefined || probe.status !== 0) return 'python3 with PyYAML (apt-get install python3-yaml, or pip install pyyaml)';
   const program = [
     'import json, sys, yaml',
     'loaders = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])',
@@ -125,7 +124,7 @@ function pyyaml(): ((docs: readonly { doc: string; value: string }[]) => boolean
 
 const py = pyyaml();
 
-describe.skipIf(typeof py === 'string')(`PyYAML reads json and yaml back (a second YAML 1.1 reader)${typeof py === 'string' ? `: ${py}` : ''}`, () => {
+describe('PyYAML reads json and yaml back (a second YAML 1.1 reader)', requires(typeof py === 'string' ? py : undefined), () => {
   it('every class, with the pure Python loader and libyaml', { timeout: 120_000 }, () => {
     const read = py as Exclude<typeof py, string>;
     const docs = CLASSES.flatMap(([name, value]) => [

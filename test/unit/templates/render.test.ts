@@ -64,7 +64,7 @@ describe('renderTemplates', () => {
       expect.stringMatching(new RegExp(`^template ${dir}/vars.tmpl, line 5: unknown variable nothing; a template sees secrets`)),
       `template ${dir}/filter.tmpl, line 3: unknown filter "bogus"; runsecrets adds json, yaml, shell, url, base64 and base64_decode to Liquid's own filters`,
       expect.stringMatching(new RegExp(`^template ${dir}/filter.tmpl, line 4: unknown tag "frobnicate"; see the Liquid syntax`)),
-      expect.stringMatching(new RegExp(`^template ${dir}/syntax.tmpl, line 2: syntax error: output .* not closed`)),
+      `template ${dir}/syntax.tmpl, line 2, column 1: syntax error: an output {{ … }} is not closed with }}; see the Liquid syntax at https://liquidjs.com/tutorials/intro-to-liquid.html`,
     ]);
   });
 
