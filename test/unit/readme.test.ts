@@ -47,7 +47,7 @@ describe('runsecrets command lines in the docs', () => {
   });
 
   it('starts the bundle with `node --` wherever a doc or an example runs it: Node.js then reads none of its arguments', () => {
-    const files = ['README.md', 'examples/demo.sh', 'examples/legacy-app/run.sh', 'examples/compose/compose.yaml', 'Dockerfile.example', ...DOCS];
+    const files = ['README.md', 'examples/demo.sh', 'examples/legacy-app/run.sh', 'examples/compose/compose.yaml', 'Dockerfile.example', 'scripts/runsecrets-node.sh', ...DOCS];
     const runs = files.flatMap((file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/\bnode((?:[\s",]+-[-\w=]*)*)[\s",]+("?\$?[\w/.{}$-]*runsecrets\.mjs)/g)].map((match) => ({ file, flags: match[1] ?? '', script: match[2] ?? '' })));
     expect(runs.length).toBeGreaterThanOrEqual(8);
     for (const run of runs) expect(run.flags, `${run.file}: node${run.flags} ${run.script}`).toMatch(/(^|[\s",])--(?=[\s",]|$)/);
