@@ -3,7 +3,6 @@
 // command (--watch), or switch user and replace this process with the command.
 
 import { resolveConfig, watchOnlyWarning, type Config } from './cli/config.js';
-import { helpText, usageText } from './cli/help.js';
 import { RunsecretsError, usageError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { countVariables } from './mapping/build-env.js';
@@ -40,11 +39,11 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
     // 1. Options and their RUNSECRETS_* twins.
     const config = resolveConfig(argv, env);
-    if (config.help) return print(io, helpText(VERSION));
+    if (config.help) return print(io, (await import('./cli/help.js')).helpText(VERSION));
     if (config.version) return print(io, `${versionLine()}\n`);
     log = createLogger(config.logLevel, config.logFormat, io.stderr);
     // No arguments at all: the usage, on stderr with exit 1, as gosu and tini do.
-    if (argv.length === 0 && !config.check) return usage(io);
+    if (argv.length === 0 && !config.check) return await usage(io);
     const idle = watchOnlyWarning(config);
     if (idle !== undefined) log.warn(idle);
     if (config.command.length === 0 && !config.check) throw usageError('no command given: runsecrets [OPTIONS] [--] COMMAND [ARG...]');
@@ -144,7 +143,7 @@ function print(io: Io, text: string): number {
   return 0;
 }
 
-function usage(io: Io): number {
-  io.stderr(usageText());
+async function usage(io: Io): Promise<number> {
+  io.stderr((await import('./cli/help.js')).usageText());
   return 1;
 }

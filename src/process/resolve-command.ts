@@ -106,9 +106,10 @@ function checkRunnable(command: string, path: string, stats: Stats, canExecute: 
   return [path, ...(format.argument === undefined ? [] : [format.argument]), format.interpreter, ...below];
 }
 
+/** The file's stats; undefined when it is missing or cannot be reached (throwIfNoEntry spares the exception on every PATH dir without it). */
 function statOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path);
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }

@@ -100,7 +100,8 @@ function readSecret(reader: InsideReader, prefix: string, realDir: string, entry
   const name = entry.name;
   const path = prefix + name;
   if (name.startsWith('.')) return null;
-  if (leftoverKind(name) !== undefined) return skip(log, path, `it is ${leftoverKind(name)}, not a secret`);
+  const leftover = leftoverKind(name);
+  if (leftover !== undefined) return skip(log, path, `it is ${leftover}, not a secret`);
   if (!entry.isFile() && !entry.isSymbolicLink()) return skip(log, path, entry.isDirectory() ? 'it is a directory' : 'it is not a regular file');
   let raw: Buffer;
   try {
