@@ -8,8 +8,7 @@
 import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext, TestOptions } from 'vitest';
-import { getCurrentSuite } from 'vitest/suite';
+import { TestRunner, type TestContext, type TestOptions } from 'vitest';
 import { baseEnv } from './cli.js';
 
 declare module 'vitest' {
@@ -61,7 +60,7 @@ const unmet = (list: readonly Need[]): string[] => [...new Set(list.filter((need
 /** Options for describe() or it(): skip, naming each unmet need (the enclosing describe's too), unless every need is met. */
 export function requires(...list: Need[]): TestOptions {
   // A test's own meta replaces its suite's: carry the suite's needs over.
-  const missing = unmet([...(getCurrentSuite().options?.meta?.missing ?? []), ...list]);
+  const missing = unmet([...(TestRunner.getCurrentSuite().options?.meta?.missing ?? []), ...list]);
   return missing.length === 0 ? {} : { skip: true, meta: { missing } };
 }
 
