@@ -32,8 +32,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   let log: Logger = createLogger('error', 'text', io.stderr);
   try {
     // 0. As root: nothing the app could have put on this command line or in NODE_OPTIONS was acted on.
-    const unsafe = io.caller.uid === 0 ? runtimeProblem(io.runtime()) : undefined;
-    if (unsafe !== undefined) throw new RunsecretsError('RUNTIME', unsafe);
+    checkRuntime(io);
     // A watch-mode supervisor that stays root starts each child through runsecrets itself.
     if (argv[0] === LAUNCHER_ARGUMENT) return await (await import('./process/launcher.js')).runLauncher(io.cwd, log);
 
@@ -65,13 +64,17 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     await writeTemplates(config, prepared, io, log);
 
     // 5. --watch stays the parent: supervises the command, forwards signals, applies rotations.
-    if (config.watch) return await watch(config, env, prepared, io, log);
+    if (config.watch) {
+      checkRuntime(io);
+      return await watch(config, env, prepared, io, log);
+    }
 
     // 6. Drop privileges, then find the command as the user who will run it.
     if (prepared.credentials !== undefined) switchUser(prepared.credentials);
     const launch = checkedLaunch(config.command, prepared.env, io.cwd, accessExecutable);
 
     // 7. Replace this process with the command.
+    checkRuntime(io);
     await logStart(log, launch.path, prepared);
     return await execCommand(launch, log);
   } catch (error) {
@@ -123,6 +126,17 @@ async function logStart(log: Logger, path: string, prepared: Prepared): Promise<
   for (const v of prepared.variables) {
     log.debug(`variable ${v.name} from ${v.source} ${v.path}: ${v.value.length} bytes, sha256:${fingerprint(v.value)}`);
   }
+}
+
+/**
+ * As root, refuses a runtime that acted on what the app controls, or an inspector that
+ * listens. Checked first, and again just before the command starts: a SIGUSR1 that
+ * arrived while Node.js started opens the inspector from another thread, which may
+ * listen only after the first check (SECURITY.md).
+ */
+function checkRuntime(io: Io): void {
+  const unsafe = io.caller.uid === 0 ? runtimeProblem(io.runtime()) : undefined;
+  if (unsafe !== undefined) throw new RunsecretsError('RUNTIME', unsafe);
 }
 
 function reportFatal(log: Logger, error: unknown): number {
