@@ -9,6 +9,7 @@
 // command, keeping the PID; the request travels on a pipe, never on the command line.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Credentials } from '../privileges/resolve-user.js';
 import type { Launch } from './exec.js';
@@ -26,6 +27,13 @@ export interface Started {
    * which runs the command from the start.
    */
   readonly running?: Promise<void>;
+  /**
+   * With `running`: whether the launcher has exec'd the command by now, asked of the
+   * kernel. The close of fd 4 that resolves `running` and a signal that arrived after it
+   * can be read by the event loop in either order; a signal seen first must not be
+   * dropped as if the command were not running yet.
+   */
+  readonly execedNow?: () => boolean;
 }
 
 /** What the launcher reads on LAUNCHER_FD, as JSON. */
@@ -79,6 +87,19 @@ function spawnThroughLauncher(credentials: Credentials, relaunch: readonly strin
       child.once('exit', () => resolve());
       child.once('error', () => resolve());
     });
-    return { child, running };
+    return { child, running, execedNow: () => child.pid !== undefined && !isLauncher(child.pid) };
   };
+}
+
+/**
+ * Whether process `pid` (a child not yet reaped, so its pid is not reused) still runs the
+ * launcher: its command line, which the exec replaces, holds LAUNCHER_ARGUMENT. Without
+ * /proc it is taken to be, as before the exec is seen.
+ */
+function isLauncher(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').includes(LAUNCHER_ARGUMENT);
+  } catch {
+    return true;
+  }
 }

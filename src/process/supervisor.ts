@@ -43,6 +43,8 @@ interface Generation {
   readonly exited: Promise<ChildExit>;
   /** Whether the process runs the command itself yet (see Started in spawn-child.ts). */
   isRunning: boolean;
+  /** Asks the kernel whether the launcher has exec'd the command (see Started). */
+  readonly execedNow: (() => boolean) | undefined;
   /** True once restart() stops it: its exit is expected, not the end of supervision. */
   replacing: boolean;
   /** The reload signal runsecrets sent it last (and when), unless the same signal came from outside since. */
@@ -129,6 +131,8 @@ export class Supervisor {
    * supervision down with it, and the app about to start reads its fresh config anyway.
    */
   #sendTo(generation: Generation, signal: NodeJS.Signals): boolean {
+    // The launcher's exec may have happened already, with its fd 4 close still unread.
+    if (!generation.isRunning && generation.execedNow?.() === true) generation.isRunning = true;
     if (generation.isRunning || signal === 'SIGKILL' || this.#options.terminating.has(signal)) return this.#deliver(generation, signal);
     this.#options.log.debug(`${signal} arrived while the command was being started; not passed on`);
     return false;
@@ -186,14 +190,14 @@ export class Supervisor {
       this.#end({ code: null, signal: null, error: error as NodeJS.ErrnoException });
       return false;
     }
-    const { child, running } = started;
+    const { child, running, execedNow } = started;
     const exited = new Promise<ChildExit>((resolve) => {
       child.once('error', (error: NodeJS.ErrnoException) => {
         if (child.pid === undefined) resolve({ code: null, signal: null, error });
       });
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    const generation: Generation = { child, launch, started: now(), exited, isRunning: running === undefined, replacing: false, reloadSent: undefined, reloadAt: 0, revived };
+    const generation: Generation = { child, launch, started: now(), exited, isRunning: running === undefined, execedNow, replacing: false, reloadSent: undefined, reloadAt: 0, revived };
     void running?.then(() => {
       generation.isRunning = true;
     });

@@ -64,3 +64,44 @@ describe('Supervisor.restart', () => {
     await sup.done;
   });
 });
+
+describe('a signal while a launcher starts the command', () => {
+  const APP = 'trap "echo got USR2" USR2; trap "echo got TERM; exit 0" TERM; echo READY; while :; do sleep 0.1 & wait $!; done';
+
+  /** A real sh child, reported as a launcher whose fd 4 close is never seen; `execed` is what asking the kernel says. */
+  async function launched(execed: boolean): Promise<{ sup: Supervisor; output: () => string; exited: Promise<unknown> }> {
+    let out = '';
+    let ready: () => void = () => {};
+    const isReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const spawnChild: SpawnChild = (_next, detached) => {
+      const child = spawn('/bin/sh', ['-c', APP], { stdio: ['ignore', 'pipe', 'ignore'], detached });
+      child.stdout.on('data', (data: Buffer) => {
+        out += data.toString();
+        if (out.includes('READY')) ready();
+      });
+      return { child, running: new Promise<void>(() => {}), execedNow: () => execed };
+    };
+    const sup = supervisor(spawnChild, []);
+    sup.start();
+    await isReady;
+    return { sup, output: () => out, exited: sup.done };
+  }
+
+  it('reaches the command when the kernel says the launcher has exec\'d, though the event loop has not seen it yet', async () => {
+    const { sup, output, exited } = await launched(true);
+    sup.signal('SIGUSR2');
+    sup.signal('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output()).toBe('READY\ngot USR2\ngot TERM\n');
+  });
+
+  it('negative control: while the launcher still runs, it is dropped, and a stop signal still gets through', async () => {
+    const { sup, output, exited } = await launched(false);
+    sup.signal('SIGUSR2');
+    sup.signal('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output()).toBe('READY\ngot TERM\n');
+  });
+});
