@@ -94,7 +94,9 @@ function spawnThroughLauncher(credentials: Credentials, relaunch: readonly strin
 /**
  * Whether process `pid` (a child not yet reaped, so its pid is not reused) still runs the
  * launcher: its command line, which the exec replaces, holds LAUNCHER_ARGUMENT. Without
- * /proc it is taken to be, as before the exec is seen.
+ * /proc it is taken to be, as before the exec is seen. The app can rewrite its own
+ * command line to look like the launcher; that only drops signals meant for itself
+ * (stop signals still go through), and steers nothing root does.
  */
 function isLauncher(pid: number): boolean {
   try {
