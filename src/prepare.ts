@@ -12,7 +12,7 @@ import { checkCanSwitch, loadUserDb } from './privileges/switch-user.js';
 import { actorFor, type Actor } from './safe-fs/actor.js';
 import { readSources, type Sources } from './secrets/read-sources.js';
 import type { RenderedFile, TemplateFile } from './templates/index.js';
-import type { MadeVariable, Secret } from './types.js';
+import { envObject, sortedByName, type MadeVariable, type Secret } from './types.js';
 
 /** A prepared run: what the child gets and who it runs as, plus every problem found. */
 export interface Prepared {
@@ -39,7 +39,7 @@ export async function prepare(config: Config, inheritedEnv: Readonly<Record<stri
   const actor = actorFor(credentials, caller.uid);
   const sources = await readSources(config, inherited, actor, problems, log);
   const plan = buildEnv(config, sources, inherited, problems, log);
-  const env = credentials === undefined ? plan.env : { ...plan.env, HOME: credentials.home };
+  const env = credentials === undefined ? plan.env : envObject(plan.env, { HOME: credentials.home });
   const { templateFiles, rendered } = await renderTemplates(config, sources, env, actor, problems);
   return { env, variables: plan.variables, unexported: unexportedSecrets(sources, plan.variables), credentials, actor, templateFiles, rendered, problems };
 }
@@ -60,6 +60,7 @@ function resolveCredentials(spec: string, caller: Caller): Credentials {
 }
 
 function unexportedSecrets(sources: Sources, variables: readonly MadeVariable[]): Secret[] {
-  const used = new Set(variables.map((v) => v.secret));
-  return [...sources.secrets.values()].filter((secret) => !used.has(secret.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const unused = new Map(sources.secrets);
+  for (const variable of variables) if (variable.secret !== undefined) unused.delete(variable.secret);
+  return sortedByName(unused);
 }

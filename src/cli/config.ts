@@ -3,6 +3,7 @@
 
 import { usageError } from '../errors.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../log.js';
+import { envObject } from '../types.js';
 import { OPTIONS, twinName, type OptionSpec } from './options.js';
 import { parseArgs } from './parse-args.js';
 import { rejectUnknownTwins } from './twins.js';
@@ -151,8 +152,9 @@ function rejectDuplicateTargets(maps: readonly { variable: string }[], label: st
 
 /** The inherited environment without any RUNSECRETS_* variable (they never reach the child). */
 export function withoutTwins(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
+  const out = envObject();
+  for (const key of Object.keys(env)) {
+    const value = env[key];
     if (value !== undefined && !key.startsWith('RUNSECRETS_')) out[key] = value;
   }
   return out;

@@ -6,7 +6,7 @@ import type { Config } from '../cli/config.js';
 import type { Problems } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Sources } from '../secrets/read-sources.js';
-import type { Env, MadeVariable } from '../types.js';
+import { envObject, type Env, type MadeVariable } from '../types.js';
 import { checkEnvValue } from './env-limits.js';
 import { selectVariables } from './select-variables.js';
 
@@ -21,7 +21,7 @@ export interface EnvPlan {
 /** Builds the child's environment. `inherited` must already be free of RUNSECRETS_*. */
 export function buildEnv(config: Config, sources: Sources, inherited: Env, problems: Problems, log: Logger): EnvPlan {
   const secretVariables = selectVariables(config, sources, problems);
-  const env: Record<string, string> = config.pristine ? pick(inherited, ['PATH', 'HOME']) : { ...inherited };
+  const env = config.pristine ? pick(inherited, ['PATH', 'HOME']) : envObject(inherited);
   for (const entry of sources.fileEnv) delete env[entry.fileVariable];
 
   const fromEnvFiles = new Map<string, MadeVariable>();
@@ -45,7 +45,7 @@ export function buildEnv(config: Config, sources: Sources, inherited: Env, probl
 }
 
 function pick(env: Env, names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = envObject();
   for (const name of names) if (env[name] !== undefined) out[name] = env[name];
   return out;
 }

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../cli/config.js';
 import { Problems, RunsecretsError } from '../errors.js';
 import type { Sources } from '../secrets/read-sources.js';
-import type { MadeVariable, Secret } from '../types.js';
+import { sortedByName, type MadeVariable, type Secret } from '../types.js';
 import { checkEnvValue, describeSource } from './env-limits.js';
 import { automaticName } from './names.js';
 
@@ -18,9 +18,11 @@ export function selectVariables(config: Config, sources: Sources, problems: Prob
     ...sources.dotenvSecrets.map((entry): MadeVariable => ({ name: entry.variable, source: 'dotenv', path: entry.path, secret: entry.secret ?? '', value: entry.value })),
     ...sources.fileEnv.map((entry): MadeVariable => ({ name: entry.variable, source: 'NAME_FILE', path: entry.path, value: entry.value })),
   ];
-  return withoutCollisions(candidates, problems)
-    .filter((variable) => problems.attempt(() => (checkEnvValue(variable), true)) === true)
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const valid = new Map<string, MadeVariable>();
+  for (const variable of withoutCollisions(candidates, problems)) {
+    if (problems.attempt(() => (checkEnvValue(variable), true)) === true) valid.set(variable.name, variable);
+  }
+  return sortedByName(valid);
 }
 
 function checkRequired(config: Config, secrets: ReadonlyMap<string, Secret>, problems: Problems): void {
@@ -65,17 +67,17 @@ function requireSecret(config: Config, secrets: ReadonlyMap<string, Secret>, nam
 }
 
 /** Drops every name made by more than one source, with a problem naming both files. */
-function withoutCollisions(candidates: MadeVariable[], problems: Problems): MadeVariable[] {
-  // A plain loop, not Map.groupBy (Node 21+): the bundle must run far enough on an
-  // older Node to reach the process.execve fallback rather than die here.
-  const byName = new Map<string, MadeVariable[]>();
-  for (const variable of candidates) byName.set(variable.name, [...(byName.get(variable.name) ?? []), variable]);
+function withoutCollisions(candidates: readonly MadeVariable[], problems: Problems): MadeVariable[] {
+  const firsts = new Map<string, MadeVariable>();
+  const clashes = new Map<string, MadeVariable>();
+  for (const variable of candidates) {
+    const first = firsts.get(variable.name);
+    if (first === undefined) firsts.set(variable.name, variable);
+    else if (!clashes.has(variable.name) && (resolve(variable.path) !== resolve(first.path) || !variable.value.equals(first.value))) clashes.set(variable.name, variable);
+  }
   const unique: MadeVariable[] = [];
-  for (const [name, [first, ...rest]] of byName) {
-    if (first === undefined) continue;
-    // One file reached twice is one variable, not a collision: the official images'
-    // DB_PASSWORD_FILE=/run/secrets/db_password next to the automatic DB_PASSWORD.
-    const second = rest.find((other) => resolve(other.path) !== resolve(first.path) || !other.value.equals(first.value));
+  for (const [name, first] of firsts) {
+    const second = clashes.get(name);
     if (second === undefined) {
       unique.push(first);
     } else {

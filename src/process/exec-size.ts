@@ -27,12 +27,13 @@ export interface ExecStrings {
 export function execSize({ path, argv, env, added }: ExecStrings): { bytes: number; pointers: number } {
   let bytes = Buffer.byteLength(path) + 1;
   for (const arg of argv) bytes += Buffer.byteLength(arg) + 1;
-  for (const [name, value] of Object.entries(env)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
+  const names = Object.keys(env);
+  for (const name of names) bytes += Buffer.byteLength(name) + Buffer.byteLength(env[name] as string) + 2;
   // A script's argv[0] is dropped for the interpreter, the argument and the script path.
   if (added.length > 0) bytes -= Buffer.byteLength(argv[0] ?? '') + 1;
   for (const text of added) bytes += Buffer.byteLength(text) + 1;
   // Pointers are counted once, for the argv and envp given: the kernel does not count the script's.
-  return { bytes, pointers: Math.max(argv.length, 1) + Object.keys(env).length };
+  return { bytes, pointers: Math.max(argv.length, 1) + names.length };
 }
 
 /** The kernel's limit for a stack soft limit of `stack` bytes (Infinity: unlimited), before the pointers. */

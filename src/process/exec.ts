@@ -23,7 +23,8 @@ export function execFallback(): string | undefined {
 export async function execCommand(launch: Launch, log: Logger): Promise<number> {
   if (typeof process.execve === 'function') {
     resetIgnoredSignals();
-    process.execve(launch.path, [...launch.argv], { ...launch.env });
+    // launch.env as it is: process.execve only reads it, and a copy of a large one is not free.
+    process.execve(launch.path, [...launch.argv], launch.env);
   }
   const { superviseCommand } = await import('./supervise.js');
   return superviseCommand(launch, log);

@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Credentials } from '../privileges/resolve-user.js';
+import { envObject } from '../types.js';
 import type { Launch } from './exec.js';
 import { LAUNCHER_ARGUMENT, LAUNCHER_EXEC_FD, LAUNCHER_FD } from './launcher-argument.js';
 
@@ -45,7 +46,7 @@ export interface LaunchRequest {
 /** A plain spawn: the child inherits this process's uid, gid and supplementary groups. */
 export const spawnInheriting: SpawnChild = (launch, detached) => {
   const [argv0, ...args] = launch.argv;
-  return { child: spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit', detached }) };
+  return { child: spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: envObject(launch.env), stdio: 'inherit', detached }) };
 };
 
 /**
@@ -64,7 +65,7 @@ export function spawnAs(credentials: Credentials, relaunch: readonly string[], w
   return (launch, detached) => {
     const [argv0, ...args] = launch.argv;
     const ids = { uid: credentials.uid, gid: credentials.gid };
-    return { child: spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: { ...launch.env }, stdio: 'inherit', detached, ...ids }) };
+    return { child: spawn(launch.path, args, { argv0: argv0 ?? launch.path, env: envObject(launch.env), stdio: 'inherit', detached, ...ids }) };
   };
 }
 

@@ -96,7 +96,7 @@ export function kindOf(stats: Stats): string {
 /** The entries of a held directory (read permission on it is checked as whoever runs this). */
 export function listEntries(dir: Dir): Dirent[] {
   try {
-    return readdirSync(PROC_FD ? `/proc/self/fd/${dir.fd}` : dir.path, { withFileTypes: true });
+    return readdirSync(PROC_FD ? entry(dir, '.') : dir.path, { withFileTypes: true });
   } catch (error) {
     throw new FsError(dir.path, error, { checked: { path: dir.path, bits: dir.stats } });
   }

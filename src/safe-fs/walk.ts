@@ -30,9 +30,49 @@ export interface Dir {
   readonly control: 'root' | 'sticky' | 'others';
 }
 
+/** The held directory that is the working directory while within() runs. */
+let current: Dir | undefined;
+
 /** The path that reaches entry `name` of `dir` for any file system call. */
 export function entry(dir: Dir, name: string): string {
+  if (dir === current) return name;
   return PROC_FD ? `/proc/self/fd/${dir.fd}/${name}` : `${dir.path === '/' ? '' : dir.path}/${name}`;
+}
+
+/**
+ * Runs `op` (synchronous) with the working directory moved to held `dir`, so that each
+ * entry() of it is one lookup from there, as openat(2) on the descriptor would be, not a
+ * walk through /proc/self/fd for every name: about 3 µs of kernel time per secret read.
+ * chdir through /proc/self/fd lands on the held directory itself (fchdir(2)); the previous
+ * working directory is held the same way and restored by its descriptor, never by its
+ * path. Call it as the process is, outside actAs(): the lookups inside still run as
+ * whoever acts then, and the kernel checks search permission on `dir` for them.
+ */
+export function within<T>(dir: Dir, op: () => T): T {
+  if (!PROC_FD || current !== undefined) return op();
+  let back: number;
+  try {
+    back = openSync('.', HOLD);
+  } catch {
+    return op();
+  }
+  try {
+    process.chdir(`/proc/self/fd/${dir.fd}`);
+  } catch {
+    closeSync(back);
+    return op();
+  }
+  current = dir;
+  try {
+    return op();
+  } finally {
+    current = undefined;
+    try {
+      process.chdir(`/proc/self/fd/${back}`);
+    } finally {
+      closeSync(back);
+    }
+  }
 }
 
 /** How to walk. */

@@ -13,8 +13,8 @@ import type { Actor } from '../safe-fs/actor.js';
 import { accessFix, FsError } from '../safe-fs/fs-error.js';
 import { EscapeError, InsideReader } from '../safe-fs/inside.js';
 import { listEntries, NotRegularError } from '../safe-fs/read.js';
-import { openDir, type OpenedDir } from '../safe-fs/walk.js';
-import type { Secret } from '../types.js';
+import { openDir, within, type OpenedDir } from '../safe-fs/walk.js';
+import { sortedByName, type Secret } from '../types.js';
 import { sourceError } from './read-file.js';
 import { leftoverKind } from './skip-names.js';
 import { trimValue } from './trim.js';
@@ -52,13 +52,15 @@ export function readSecretDirs(config: Config, actor: Actor | undefined, problem
     const reader = new InsideReader(opened.dir);
     held.push({ path: dir.path, opened, reader });
     const prefix = dir.path.endsWith('/') ? dir.path : `${dir.path}/`;
-    opened.run((at) => {
-      const entries = problems.attempt(() => listDir(dir.path, () => listEntries(at), opened.actor)) ?? [];
-      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const secret = problems.attempt(() => readSecret(reader, prefix, at.path, entry, config, log, opened.actor));
-        if (secret !== undefined && secret !== null) secrets.set(secret.name, secret);
-      }
-    });
+    within(opened.dir, () =>
+      opened.run((at) => {
+        const entries = new Map((problems.attempt(() => listDir(dir.path, () => listEntries(at), opened.actor)) ?? []).map((entry) => [entry.name, entry]));
+        for (const entry of sortedByName(entries)) {
+          const secret = problems.attempt(() => readSecret(reader, prefix, at.path, entry, config, log, opened.actor));
+          if (secret !== undefined && secret !== null) secrets.set(secret.name, secret);
+        }
+      }),
+    );
   }
   const dirs = held.map(({ path, opened, reader }): SecretDir => ({
     path: resolve(path),

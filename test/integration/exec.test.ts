@@ -118,6 +118,17 @@ describe('exec mode replaces runsecrets with the command', () => {
     expect(result.stderr).not.toMatch(/runsecrets: exec /);
   });
 
+  it.each([['exec mode', []], ['watch mode', ['--watch']]])('passes inherited variables named like Object.prototype\'s members through as variables (%s), next to secrets and --dotenv', async (_mode, flags) => {
+    const dir = secretsDir({ 'db-password': 'pw' });
+    const envFile = join(writeFiles(tempDir(), { 'dev.env': 'constructor=from-dotenv\n' }), 'dev.env');
+    // Computed keys: `{ __proto__: x }` in a literal would set the object's prototype, not a variable.
+    const inherited = baseEnv({ ['__proto__']: 'inherited', ['hasOwnProperty']: 'inherited', ['toString']: 'inherited' });
+    const result = await runCli(['--log-level', 'warn', ...flags, '--dir', dir, '--dotenv', envFile, 'env'], { env: inherited });
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    const lines = result.stdout.split('\n');
+    for (const line of ['__proto__=inherited', 'hasOwnProperty=inherited', 'toString=inherited', 'constructor=from-dotenv', 'DB_PASSWORD=pw']) expect(lines).toContain(line);
+  });
+
   it('refuses a RUNSECRETS_* name that is no option (exit 2, nothing started): a typo must not run the app as root', async () => {
     const dir = secretsDir({ 'db-password': 'pw' });
     const marker = join(tempDir(), 'started');

@@ -2,11 +2,11 @@
 // walks what root alone controls, and acts as the user from the first directory that user
 // can change; the directories it creates belong to the user.
 
-import { chmodSync, chownSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEntry } from '../../../src/safe-fs/read.js';
-import { inDir, openDir } from '../../../src/safe-fs/walk.js';
+import { entry, inDir, openDir, within } from '../../../src/safe-fs/walk.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { AS_ROOT, requires } from '../../helpers/requirements.js';
 
@@ -63,5 +63,81 @@ describe('openDir as root for an actor (needs root: chowns to nobody and acts as
     expect(made).toEqual([join(root, 'a'), join(root, 'a', 'b')]);
     for (const dir of made) expect(statSync(dir)).toMatchObject({ uid: NOBODY.uid, gid: NOBODY.gid, mode: 0o40700 });
     expect(opened.actor).toEqual(NOBODY);
+  });
+});
+
+describe('within: the working directory in a held dir while its entries are read', () => {
+  /** The inode of the working directory: what it is, not what its path names now. */
+  const cwdInode = (): number => statSync('.').ino;
+
+  it('reads the held dir itself after its path was renamed and replaced (negative control: by path, the replacement)', () => {
+    const root = tempDir();
+    const secrets = join(root, 'secrets');
+    mkdirSync(secrets);
+    writeFileSync(join(secrets, 'key'), 'held');
+    const opened = openDir(secrets);
+    try {
+      renameSync(secrets, join(root, 'moved'));
+      mkdirSync(secrets);
+      writeFileSync(join(secrets, 'key'), 'swapped in');
+      expect(within(opened.dir, () => [entry(opened.dir, 'key'), readEntry(opened.dir, 'key', 100).toString()])).toEqual(['key', 'held']);
+      expect(inDir(secrets, {}, (dir) => readEntry(dir, 'key', 100).toString())).toBe('swapped in');
+    } finally {
+      opened.close();
+    }
+  });
+
+  it('comes back to the previous working directory by its descriptor, even if its path now names another dir, and after a throw', () => {
+    const root = tempDir();
+    const work = join(root, 'work');
+    mkdirSync(work);
+    const held = openDir(tempDir());
+    const before = process.cwd();
+    try {
+      process.chdir(work);
+      const original = cwdInode();
+      within(held.dir, () => {
+        expect(cwdInode()).toBe(held.dir.stats.ino);
+        renameSync(work, join(root, 'old-work'));
+        mkdirSync(work);
+      });
+      expect(cwdInode()).toBe(original);
+      // Negative control: going back by the path would have landed in the replacement.
+      expect(statSync(work).ino).not.toBe(original);
+      expect(() => within(held.dir, () => {
+        throw new Error('op failed');
+      })).toThrow('op failed');
+      expect(cwdInode()).toBe(original);
+      // Outside within(), entries are reached through /proc/self/fd again.
+      expect(entry(held.dir, 'key')).toBe(`/proc/self/fd/${held.dir.fd}/key`);
+    } finally {
+      process.chdir(before);
+      held.close();
+    }
+  });
+});
+
+describe('within as root for an actor (needs root: acts as nobody)', requires(AS_ROOT), () => {
+  it('still looks entries up as the actor, and restores a working directory only root can enter', () => {
+    const app = join(tempDir(), 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'root-only'), 'secret', { mode: 0o400 });
+    writeFileSync(join(app, 'shared'), 'value', { mode: 0o444 });
+    chownSync(app, NOBODY.uid, NOBODY.gid);
+    const rootOnly = tempDir();
+    chmodSync(rootOnly, 0o700);
+    const before = process.cwd();
+    const opened = openDir(app, { actor: NOBODY });
+    try {
+      process.chdir(rootOnly);
+      const original = statSync('.').ino;
+      expect(opened.actor).toEqual(NOBODY);
+      expect(within(opened.dir, () => opened.run((dir) => readEntry(dir, 'shared', 100).toString()))).toBe('value');
+      expect(() => within(opened.dir, () => opened.run((dir) => readEntry(dir, 'root-only', 100)))).toThrow(/permission denied \(EACCES\) for uid 65534/);
+      expect(statSync('.').ino).toBe(original);
+    } finally {
+      process.chdir(before);
+      opened.close();
+    }
   });
 });
