@@ -81,12 +81,15 @@ function inspectorUrl(): string | undefined {
   }
 }
 
-const status = await main(process.argv.slice(2), process.env, {
+// A promise, not a top-level await: the same bundle then compiles as CommonJS for the
+// executable (scripts/build-exe.mjs), which Bun starts faster than an ES module.
+void main(process.argv.slice(2), process.env, {
   stdout: (text) => process.stdout.write(text),
   stderr: writeStderr,
   cwd: process.cwd(),
   caller: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
   relaunch,
   runtime: runtimeFacts,
+}).then((status) => {
+  process.exitCode = status;
 });
-process.exitCode = status;

@@ -73,10 +73,12 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (prepared.credentials !== undefined) switchUser(prepared.credentials);
     const launch = checkedLaunch(config.command, prepared.env, io.cwd, accessExecutable);
 
-    // 7. Replace this process with the command.
+    // 7. Replace this process with the command. The runtime check again, and once more as
+    //    the very last step: an inspector that a SIGUSR1 during Node's start opens comes up
+    //    whenever the main thread next takes an interrupt, which can be after any check.
     checkRuntime(io);
     await logStart(log, launch.path, prepared);
-    return await execCommand(launch, log);
+    return await execCommand(launch, log, () => checkRuntime(io));
   } catch (error) {
     return reportFatal(log, error);
   }

@@ -19,10 +19,12 @@ export function execFallback(): string | undefined {
 /**
  * Replaces this process with the command. Only returns (with the child's exit status)
  * on runtimes without process.execve, where it spawns and supervises instead.
+ * `lastCheck` runs right before the exec, after everything else; it may throw to stop it.
  */
-export async function execCommand(launch: Launch, log: Logger): Promise<number> {
+export async function execCommand(launch: Launch, log: Logger, lastCheck: () => void = () => {}): Promise<number> {
   if (typeof process.execve === 'function') {
     resetIgnoredSignals();
+    lastCheck();
     // launch.env as it is: process.execve only reads it, and a copy of a large one is not free.
     process.execve(launch.path, [...launch.argv], launch.env);
   }
