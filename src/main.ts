@@ -66,7 +66,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     // 5. --watch stays the parent: supervises the command, forwards signals, applies rotations.
     if (config.watch) {
       checkRuntime(io);
-      return await watch(config, env, prepared, io, log);
+      // Returned, not awaited: this frame ends now instead of holding the first reading
+      // (every variable and its value) for as long as the supervisor runs.
+      const logger = log;
+      return watch(config, env, prepared, io, log).catch((error: unknown) => reportFatal(logger, error));
     }
 
     // 6. Drop privileges, then find the command as the user who will run it.

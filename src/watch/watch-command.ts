@@ -44,13 +44,16 @@ export async function watchCommand(config: Config, prepared: PreparedRun, prepar
     const again = await prepare(quiet);
     return { state: stateOf(again), problems: again.problems.list };
   };
+  // The closures below outlive the start: they take what they need, not `prepared`, which
+  // holds the first reading (every variable and its value).
+  const { actor } = prepared;
   const owner = prepared.credentials === undefined ? {} : { uid: prepared.credentials.uid, gid: prepared.credentials.gid };
   // The directories written at start, before the app runs: a rotation writes into them only.
   const startDirs = identifyDirs(prepared.rendered.map((file) => dirname(file.destination)));
   const write = async (files: WatchState['files']): Promise<unknown> => {
     if (files.length === 0) return [];
     const { writeRendered } = await import('../templates/index.js');
-    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner, actor: prepared.actor }, log, startDirs);
+    return writeRendered(files as readonly RenderedFile[], { mode: config.templateMode, ...owner, actor }, log, startDirs);
   };
   return runWatch({
     config,
