@@ -3,7 +3,7 @@
 // .ci/run does for 22 (BENCH_NODES=24 for the dev dependency alone).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE } from './measure.mjs';
 
@@ -26,6 +26,9 @@ function install(major, notes) {
   if (existsSync(node)) return node;
   try {
     console.error(`installing node@${major} into ${prefix} (once) …`);
+    // Allows the node package's install script, which npm 12 runs only for allowScripts names.
+    mkdirSync(prefix, { recursive: true });
+    writeFileSync(join(prefix, 'package.json'), '{ "private": true, "allowScripts": { "node": true } }\n');
     execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node@${major}`], { stdio: ['ignore', 'ignore', 'inherit'] });
     return node;
   } catch (error) {
