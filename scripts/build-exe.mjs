@@ -1,7 +1,8 @@
 // `npm run build:exe`: dist/runsecrets-linux-x64 and dist/runsecrets-linux-arm64, runsecrets
 // as one executable for images without Node.js, and dist/SHA256SUMS (`sha256sum -c`). Each is
 // the bundle dist/runsecrets.mjs (the code the tests run) compiled by Bun: `bun build
-// --compile --bytecode --format=cjs --compile-jit-policy=10 --target=bun-linux-ARCH`, on the Bun runtime of that architecture.
+// --compile --bytecode --format=cjs --compile-jit-policy=10 --target=bun-linux-ARCH`, on
+// the Bun runtime of that architecture.
 // BENCHMARKS.md ("Standalone executable") has the evidence for Bun over a Node.js single
 // executable application (SEA): both pass the integration suite; Bun's starts in about
 // 13 ms, the best SEA in about 30 ms.
@@ -80,10 +81,12 @@ if (flags.has('--node-sea')) {
  * module starts about 1.5 ms slower (BENCHMARKS.md, "Standalone executable"). JavaScriptCore
  * tiers functions up to its JIT ten times later than by default (--compile-jit-policy=10):
  * a start runs most of its code once, and compiling it on the two other threads costs more
- * than it saves up to about a thousand secrets (at 10,000 the start is 10% slower). A compiled Bun program by default reads .env,
- * .env.local, bunfig.toml, package.json and tsconfig.json from the working directory when
- * it starts, and would pass a .env file's variables to the command as if the container had
- * set them; the four flags turn all of that off.
+ * than it saves up to about a thousand secrets (at 10,000 the start is 10% slower).
+ *
+ * A compiled Bun program by default reads .env, .env.local, bunfig.toml, package.json and
+ * tsconfig.json from the working directory when it starts, and would pass a .env file's
+ * variables to the command as if the container had set them; the four flags turn all of
+ * that off.
  */
 function buildBun(outfile, target, runtime) {
   const args = ['build', bundle, '--compile', '--bytecode', '--format=cjs', '--compile-jit-policy=10', `--target=bun-linux-${target.arch}`, '--compile-executable-path', runtime, '--outfile', outfile,

@@ -32,7 +32,7 @@ export type Env = Readonly<Record<string, string>>;
  * winning. It has no prototype, which V8 keeps as a hash table from the start: a plain
  * object given one variable at a time, or copied with `{ ...env }`, goes through a new
  * hidden class per variable, about 8 million instructions per copy of 1,000 variables
- * (BENCHMARKS.md, "Per secret"); and a variable named `__proto__` is a variable, not the
+ * (BENCHMARKS.md, "Per secret, the executable's build and the supervisor's heap"); and a variable named `__proto__` is a variable, not the
  * object's prototype.
  */
 export function envObject(...sources: readonly Readonly<Record<string, string | undefined>>[]): Record<string, string> {
@@ -46,7 +46,11 @@ export function envObject(...sources: readonly Readonly<Record<string, string | 
   return env;
 }
 
-/** The values of `byName` in the order of their names, sorted as `Array.prototype.sort` sorts strings: without a JavaScript comparison per pair. */
+/**
+ * The values of `byName` in the order of their names, sorted as `Array.prototype.sort`
+ * sorts strings (by UTF-16 code units, as `<` compares them), without a JavaScript
+ * comparison per pair.
+ */
 export function sortedByName<T>(byName: ReadonlyMap<string, T>): T[] {
   return [...byName.keys()].sort().map((name) => byName.get(name) as T);
 }

@@ -68,10 +68,14 @@ function requireSecret(config: Config, secrets: ReadonlyMap<string, Secret>, nam
 
 /** Drops every name made by more than one source, with a problem naming both files. */
 function withoutCollisions(candidates: readonly MadeVariable[], problems: Problems): MadeVariable[] {
+  // A plain loop, not Map.groupBy (Node 21+): the bundle must run far enough on an
+  // older Node to reach the process.execve fallback rather than die here.
   const firsts = new Map<string, MadeVariable>();
   const clashes = new Map<string, MadeVariable>();
   for (const variable of candidates) {
     const first = firsts.get(variable.name);
+    // One file reached twice is one variable, not a collision: the official images'
+    // DB_PASSWORD_FILE=/run/secrets/db_password next to the automatic DB_PASSWORD.
     if (first === undefined) firsts.set(variable.name, variable);
     else if (!clashes.has(variable.name) && (resolve(variable.path) !== resolve(first.path) || !variable.value.equals(first.value))) clashes.set(variable.name, variable);
   }
