@@ -7,7 +7,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, type Dirent, type Stats } from 'node:fs';
 import { actAs, type Actor } from './actor.js';
 import { FsError } from './fs-error.js';
-import { entry, inDir, linkTarget, PROC_FD, type Dir } from './walk.js';
+import { entry, inDir, itself, linkTarget, type Dir } from './walk.js';
 
 const READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 
@@ -96,7 +96,7 @@ export function kindOf(stats: Stats): string {
 /** The entries of a held directory (read permission on it is checked as whoever runs this). */
 export function listEntries(dir: Dir): Dirent[] {
   try {
-    return readdirSync(PROC_FD ? entry(dir, '.') : dir.path, { withFileTypes: true });
+    return readdirSync(itself(dir), { withFileTypes: true });
   } catch (error) {
     throw new FsError(dir.path, error, { checked: { path: dir.path, bits: dir.stats } });
   }

@@ -39,6 +39,12 @@ export function entry(dir: Dir, name: string): string {
   return PROC_FD ? `/proc/self/fd/${dir.fd}/${name}` : `${dir.path === '/' ? '' : dir.path}/${name}`;
 }
 
+/** The path that reaches held `dir` itself (to list it): `.` inside within(), else its descriptor or its path. */
+export function itself(dir: Dir): string {
+  if (dir === current) return '.';
+  return PROC_FD ? `/proc/self/fd/${dir.fd}` : dir.path;
+}
+
 /**
  * Runs `op` (synchronous) with the working directory moved to held `dir`, so that each
  * entry() of it is one lookup from there, as openat(2) on the descriptor would be, not a

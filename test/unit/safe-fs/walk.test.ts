@@ -6,7 +6,7 @@ import { chmodSync, chownSync, mkdirSync, renameSync, statSync, symlinkSync, wri
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readEntry } from '../../../src/safe-fs/read.js';
-import { entry, inDir, openDir, within } from '../../../src/safe-fs/walk.js';
+import { entry, inDir, itself, openDir, within } from '../../../src/safe-fs/walk.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { AS_ROOT, requires } from '../../helpers/requirements.js';
 
@@ -98,6 +98,7 @@ describe('within: the working directory in a held dir while its entries are read
       const original = cwdInode();
       within(held.dir, () => {
         expect(cwdInode()).toBe(held.dir.stats.ino);
+        expect(itself(held.dir)).toBe('.');
         renameSync(work, join(root, 'old-work'));
         mkdirSync(work);
       });
@@ -110,6 +111,8 @@ describe('within: the working directory in a held dir while its entries are read
       expect(cwdInode()).toBe(original);
       // Outside within(), entries are reached through /proc/self/fd again.
       expect(entry(held.dir, 'key')).toBe(`/proc/self/fd/${held.dir.fd}/key`);
+      // …and the dir itself through its descriptor, not `/proc/self/fd/N/.`, which would need search permission on it.
+      expect(itself(held.dir)).toBe(`/proc/self/fd/${held.dir.fd}`);
     } finally {
       process.chdir(before);
       held.close();
