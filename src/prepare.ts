@@ -60,7 +60,13 @@ function resolveCredentials(spec: string, caller: Caller): Credentials {
 }
 
 function unexportedSecrets(sources: Sources, variables: readonly MadeVariable[]): Secret[] {
-  const unused = new Map(sources.secrets);
-  for (const variable of variables) if (variable.secret !== undefined) unused.delete(variable.secret);
+  const used = new Set<string>();
+  variables.forEach((variable) => {
+    if (variable.secret !== undefined) used.add(variable.secret);
+  });
+  const unused = new Map<string, Secret>();
+  sources.secrets.forEach((secret, name) => {
+    if (!used.has(name)) unused.set(name, secret);
+  });
   return sortedByName(unused);
 }

@@ -19,9 +19,9 @@ export function selectVariables(config: Config, sources: Sources, problems: Prob
     ...sources.fileEnv.map((entry): MadeVariable => ({ name: entry.variable, source: 'NAME_FILE', path: entry.path, value: entry.value })),
   ];
   const valid = new Map<string, MadeVariable>();
-  for (const variable of withoutCollisions(candidates, problems)) {
+  withoutCollisions(candidates, problems).forEach((variable) => {
     if (problems.attempt(() => (checkEnvValue(variable), true)) === true) valid.set(variable.name, variable);
-  }
+  });
   return sortedByName(valid);
 }
 
@@ -72,21 +72,21 @@ function withoutCollisions(candidates: readonly MadeVariable[], problems: Proble
   // older Node to reach the process.execve fallback rather than die here.
   const firsts = new Map<string, MadeVariable>();
   const clashes = new Map<string, MadeVariable>();
-  for (const variable of candidates) {
+  candidates.forEach((variable) => {
     const first = firsts.get(variable.name);
     // One file reached twice is one variable, not a collision: the official images'
     // DB_PASSWORD_FILE=/run/secrets/db_password next to the automatic DB_PASSWORD.
     if (first === undefined) firsts.set(variable.name, variable);
     else if (!clashes.has(variable.name) && (resolve(variable.path) !== resolve(first.path) || !variable.value.equals(first.value))) clashes.set(variable.name, variable);
-  }
+  });
   const unique: MadeVariable[] = [];
-  for (const [name, first] of firsts) {
+  firsts.forEach((first, name) => {
     const second = clashes.get(name);
     if (second === undefined) {
       unique.push(first);
     } else {
       problems.add(new RunsecretsError('COLLISION', `${describeSource(first)} and ${describeSource(second)} both map to variable ${name}; rename one or give it another name with --map`));
     }
-  }
+  });
   return unique;
 }

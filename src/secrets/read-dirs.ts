@@ -54,11 +54,12 @@ export function readSecretDirs(config: Config, actor: Actor | undefined, problem
     const prefix = dir.path.endsWith('/') ? dir.path : `${dir.path}/`;
     within(opened.dir, () =>
       opened.run((at) => {
-        const entries = new Map((problems.attempt(() => listDir(dir.path, () => listEntries(at), opened.actor)) ?? []).map((entry) => [entry.name, entry]));
-        for (const entry of sortedByName(entries)) {
+        const entries = new Map<string, Dirent>();
+        problems.attempt(() => listDir(dir.path, () => listEntries(at), opened.actor))?.forEach((entry) => entries.set(entry.name, entry));
+        sortedByName(entries).forEach((entry) => {
           const secret = problems.attempt(() => readSecret(reader, prefix, at.path, entry, config, log, opened.actor));
           if (secret !== undefined && secret !== null) secrets.set(secret.name, secret);
-        }
+        });
       }),
     );
   }
