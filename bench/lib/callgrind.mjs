@@ -8,7 +8,7 @@
 // the same expected cost for every Node case. What is left repeats within about 0.3%.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,9 @@ export async function haveValgrind() {
 export async function countInstructions(command, args, env) {
   const dir = mkdtempSync(join(tmpdir(), 'runsecrets-bench-cg-'));
   try {
+    // callgrind writes the profile as whoever the process is at its execve: a case that
+    // switches users (--user) must be able to create it there (sticky, not listable).
+    chmodSync(dir, 0o1733);
     const valgrindArgs = ['--tool=callgrind', '--separate-threads=yes', '--dump-before=execve', `--callgrind-out-file=${dir}/cg.%p`, command, ...args];
     await run('valgrind', valgrindArgs, { env, maxBuffer: 1 << 26 });
     // The first process's main thread: its files are cg.PID[.PART]-01; a dump before execve is part 1.

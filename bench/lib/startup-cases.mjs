@@ -38,7 +38,7 @@ export function startupCases({ root, work, nodes, quick, notes, baseline }) {
   const node24 = nodes.find((n) => n.major === 24);
   const exe = executableCase(root, bundle, run, notes);
   if (exe !== undefined) cases.push(exe);
-  if (node24 !== undefined) cases.push(...node24Extras({ node: node24.node, root, work, bundle, run, quick, baseline }));
+  if (node24 !== undefined) cases.push(...node24Extras({ node: node24.node, root, work, bundle, run, quick, baseline, notes }));
   return {
     cases,
     floor: { name: '/bin/true (floor)', command: TRUE, args: [], env: ENV },
@@ -60,8 +60,8 @@ function executableCase(root, bundle, run, notes) {
   return undefined;
 }
 
-/** Node 24 only: the compile cache as an image would have it, stderr a pipe, the unbundled bin, templates. */
-function node24Extras({ node, root, work, bundle, run, quick, baseline }) {
+/** Node 24 only: the compile cache as an image would have it, the switch to a user, stderr a pipe, the unbundled bin, templates. */
+function node24Extras({ node, root, work, bundle, run, quick, baseline, notes }) {
   const base = names.base(24);
   const cache = join(work, 'compile-cache');
   mkdirSync(cache);
@@ -72,6 +72,9 @@ function node24Extras({ node, root, work, bundle, run, quick, baseline }) {
     { name: 'bundle, 100 secrets, --log-level info, stderr a pipe', command: node, args: run(bundle, 100, 'info'), env: ENV, stderrPipe: true, baseline: base },
     { name: 'unbundled lib/bin/runsecrets.js, 100 secrets', command: node, args: run(join(root, 'lib/bin/runsecrets.js'), 100), env: ENV, baseline: base },
   ];
+  // What an image's ENTRYPOINT does as root: the same start with the switch to the app's user.
+  if (process.getuid?.() === 0) extras.push({ name: 'bundle, 100 secrets, --user nobody (as root)', command: node, args: [bundle, '--log-level', 'warn', '--user', 'nobody', ...run(bundle, 100).slice(3)], env: ENV, instructions: true, baseline: base });
+  else notes.push('bundle, 100 secrets, --user nobody: needs root (sudo npm run bench); row skipped');
   if (baseline !== undefined) extras.push({ name: 'BENCH_BASELINE bundle, 100 secrets', command: node, args: run(baseline, 100), env: ENV, instructions: true, baseline: base });
   if (quick) return extras;
   // Templates (BENCHMARKS.md, "Templates"): 100 templates over 1,000 secrets, --explicit so that
