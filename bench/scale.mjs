@@ -3,7 +3,10 @@
 // and the cost of each step per secret (goal: none above 20 µs). Instruction counts at
 // 0, 5,000 and 10,000 secrets say the same without the host's noise.
 //
-//   BENCH_SCALE_RUNS=7   measured rounds   BENCH_QUICK=1   0 and 1,000 secrets, one round, no callgrind
+// A step is taken round by round (both sizes ran in the same round) and its median and
+// interquartile range reported; a goal inside that range is inconclusive, as in startup.mjs.
+//
+//   BENCH_SCALE_RUNS=21  measured rounds   BENCH_QUICK=1   0 and 1,000 secrets, one round, no callgrind
 
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,13 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countInstructions, haveValgrind, inParallel } from './lib/callgrind.mjs';
 import { haveCpuTime, measureInterleaved, quantile } from './lib/measure.mjs';
-import { goalLine, machineLine, table } from './lib/report.mjs';
+import { busyNote, goalLine, machineLine, table } from './lib/report.mjs';
 import { createSecretsDir } from './lib/secrets-dir.mjs';
 
 const GOAL_US = 20;
 const quick = process.env.BENCH_QUICK === '1';
 const sizes = quick ? [0, 1000] : [0, 2000, 4000, 6000, 8000, 10000];
-const runs = Number(process.env.BENCH_SCALE_RUNS ?? (quick ? 1 : 7));
+const runs = Number(process.env.BENCH_SCALE_RUNS ?? (quick ? 1 : 21));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist/runsecrets.mjs');
 const node = process.execPath;
@@ -30,21 +33,27 @@ try {
   const caseOf = (count) => ({ name: `${count}`, command: node, args: [bundle, '--log-level', 'warn', '--dir', dirs.get(count), '--', '/bin/true'], env });
   const samples = measureInterleaved(sizes.map(caseOf), { runs, warmup: quick ? 0 : 1 });
   const median = (count, key) => quantile(samples.get(`${count}`).map((s) => s[key]), 0.5);
-  // Each step per secret round by round (both sizes ran in the same round), then the median.
-  const step = (i, key) => quantile(samples.get(`${sizes[i]}`).map((s, round) => ((s[key] - samples.get(`${sizes[i - 1]}`)[round][key]) * 1000) / (sizes[i] - sizes[i - 1])), 0.5);
-  console.log(`## Scale run\n\n${machineLine()}; Node.js ${process.version}; ${runs} interleaved rounds\n`);
+  // Each step per secret round by round (both sizes ran in the same round): median and interquartile range.
+  const step = (i, key) => {
+    const perRound = samples.get(`${sizes[i]}`).map((s, round) => ((s[key] - samples.get(`${sizes[i - 1]}`)[round][key]) * 1000) / (sizes[i] - sizes[i - 1]));
+    return { median: quantile(perRound, 0.5), p25: quantile(perRound, 0.25), p75: quantile(perRound, 0.75) };
+  };
+  const busy = busyNote();
+  console.log(`## Scale run\n\n${machineLine()}; Node.js ${process.version}; ${runs} interleaved rounds${busy === undefined ? '' : `; ${busy}`}\n`);
   const steps = sizes.slice(1).map((_, i) => step(i + 1, 'wall'));
-  console.log(table(['secrets', 'wall ms', 'CPU ms', 'step µs per secret (wall)', 'step µs per secret (CPU)'], sizes.map((count, i) => [
+  const us = (value) => value.toFixed(1);
+  console.log(table(['secrets', 'wall ms', 'CPU ms', 'step µs per secret (wall, IQR)', 'step µs per secret (CPU)'], sizes.map((count, i) => [
     count.toLocaleString('en-US'), median(count, 'wall').toFixed(1), haveCpuTime ? median(count, 'cpu').toFixed(1) : '—',
-    i === 0 ? '' : steps[i - 1].toFixed(1), i === 0 || !haveCpuTime ? '' : step(i, 'cpu').toFixed(1),
+    i === 0 ? '' : `${us(steps[i - 1].median)} (${us(steps[i - 1].p25)}…${us(steps[i - 1].p75)})`, i === 0 || !haveCpuTime ? '' : us(step(i, 'cpu').median),
   ])));
   const counts = quick || !(await haveValgrind()) ? [] : await inParallel(counted.map((count) => () => countInstructions(node, caseOf(count).args, env)), cpus().length);
   if (counts.length === 3) {
     const [zero, half, full] = counts;
     console.log(`\nInstructions: ${(zero / 1e6).toFixed(1)} M at 0, ${(half / 1e6).toFixed(1)} M at 5,000, ${(full / 1e6).toFixed(1)} M at 10,000 secrets: ${((half - zero) / 5000).toFixed(0)} per secret in the first half, ${((full - half) / 5000).toFixed(0)} in the second.`);
   }
-  const cpuSteps = haveCpuTime ? ` [CPU: largest step ${Math.max(...sizes.slice(1).map((_, i) => step(i + 1, 'cpu'))).toFixed(1)} µs per secret]` : '';
-  console.log(`\n### Goals (scale)\n\n${goalLine('largest step, µs per secret (wall)', Math.max(...steps), GOAL_US, (v) => v.toFixed(1))}${cpuSteps}`);
+  const cpuSteps = haveCpuTime ? ` [CPU: largest step ${Math.max(...sizes.slice(1).map((_, i) => step(i + 1, 'cpu').median)).toFixed(1)} µs per secret]` : '';
+  const largest = steps.reduce((a, b) => (b.median > a.median ? b : a));
+  console.log(`\n### Goals (scale)\n\n${goalLine('largest step, µs per secret (wall)', largest.median, GOAL_US, us, quick ? undefined : largest)}${cpuSteps}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
