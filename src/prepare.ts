@@ -61,12 +61,12 @@ function resolveCredentials(spec: string, caller: Caller): Credentials {
 
 function unexportedSecrets(sources: Sources, variables: readonly MadeVariable[]): Secret[] {
   const used = new Set<string>();
-  variables.forEach((variable) => {
-    if (variable.secret !== undefined) used.add(variable.secret);
-  });
-  const unused = new Map<string, Secret>();
-  sources.secrets.forEach((secret, name) => {
-    if (!used.has(name)) unused.set(name, secret);
-  });
-  return sortedByName(unused);
+  for (let i = 0; i < variables.length; i += 1) {
+    const secret = (variables[i] as MadeVariable).secret;
+    if (secret !== undefined) used.add(secret);
+  }
+  const all = sortedByName(sources.secrets);
+  const unused: Secret[] = [];
+  for (let i = 0; i < all.length; i += 1) if (!used.has((all[i] as Secret).name)) unused.push(all[i] as Secret);
+  return unused;
 }

@@ -1,11 +1,12 @@
 // Types shared by the stages: what was read, and what the child will receive; and the
 // two ways every stage holds them (an environment, things in name order).
 //
-// Loops that run once per secret use forEach rather than for…of: a start runs them
-// before V8 optimizes them, and unoptimized for…of allocates an iterator result per
-// element (over a Map, an entry array too), which at 1,000 secrets made one more
-// young-generation collection, about 1 ms (BENCHMARKS.md, "Per secret, the
-// executable's build and the supervisor's heap").
+// Loops that run once per secret count an index over an array rather than use for…of
+// or forEach: a start runs them before either engine optimizes them, and there V8's
+// for…of allocates an iterator result per element (over a Map, an entry array too;
+// at 1,000 secrets one more young-generation collection, about 1 ms), while Bun's
+// JavaScriptCore pays more for a forEach callback per element than for either
+// (BENCHMARKS.md, "Per secret, the executable's build and the supervisor's heap").
 
 /** A secret file, read and trimmed. `value` is never logged or printed. */
 export interface Secret {
@@ -44,10 +45,12 @@ export type Env = Readonly<Record<string, string>>;
 export function envObject(...sources: readonly Readonly<Record<string, string | undefined>>[]): Record<string, string> {
   const env = Object.create(null) as Record<string, string>;
   for (const source of sources) {
-    Object.keys(source).forEach((name) => {
+    const names = Object.keys(source);
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i] as string;
       const value = source[name];
       if (value !== undefined) env[name] = value;
-    });
+    }
   }
   return env;
 }

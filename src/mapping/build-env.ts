@@ -32,14 +32,15 @@ export function buildEnv(config: Config, sources: Sources, inherited: Env, probl
   }
   for (const variable of fromEnvFiles.values()) env[variable.name] = variable.value.toString('utf8');
 
-  secretVariables.forEach((variable) => {
+  for (let i = 0; i < secretVariables.length; i += 1) {
+    const variable = secretVariables[i] as MadeVariable;
     const before = inherited[variable.name];
     if (before !== undefined && before !== '' && !fromEnvFiles.has(variable.name)) {
       log.info(`${variable.name} from ${variable.source === 'file' ? `secret "${variable.secret ?? ''}"` : variable.path} overrides the inherited variable`);
     }
     fromEnvFiles.delete(variable.name);
     env[variable.name] = variable.value.toString('utf8');
-  });
+  }
   const envFileVariables = [...fromEnvFiles.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   return { env, variables: [...secretVariables, ...envFileVariables] };
 }

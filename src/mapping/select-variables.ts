@@ -18,10 +18,12 @@ export function selectVariables(config: Config, sources: Sources, problems: Prob
     ...sources.dotenvSecrets.map((entry): MadeVariable => ({ name: entry.variable, source: 'dotenv', path: entry.path, secret: entry.secret ?? '', value: entry.value })),
     ...sources.fileEnv.map((entry): MadeVariable => ({ name: entry.variable, source: 'NAME_FILE', path: entry.path, value: entry.value })),
   ];
+  const unique = withoutCollisions(candidates, problems);
   const valid = new Map<string, MadeVariable>();
-  withoutCollisions(candidates, problems).forEach((variable) => {
+  for (let i = 0; i < unique.length; i += 1) {
+    const variable = unique[i] as MadeVariable;
     if (problems.attempt(() => (checkEnvValue(variable), true)) === true) valid.set(variable.name, variable);
-  });
+  }
   return sortedByName(valid);
 }
 
@@ -72,21 +74,25 @@ function withoutCollisions(candidates: readonly MadeVariable[], problems: Proble
   // older Node to reach the process.execve fallback rather than die here.
   const firsts = new Map<string, MadeVariable>();
   const clashes = new Map<string, MadeVariable>();
-  candidates.forEach((variable) => {
+  for (let i = 0; i < candidates.length; i += 1) {
+    const variable = candidates[i] as MadeVariable;
     const first = firsts.get(variable.name);
     // One file reached twice is one variable, not a collision: the official images'
     // DB_PASSWORD_FILE=/run/secrets/db_password next to the automatic DB_PASSWORD.
     if (first === undefined) firsts.set(variable.name, variable);
     else if (!clashes.has(variable.name) && (resolve(variable.path) !== resolve(first.path) || !variable.value.equals(first.value))) clashes.set(variable.name, variable);
-  });
+  }
+  // Each name's first candidate, in the order the candidates came.
   const unique: MadeVariable[] = [];
-  firsts.forEach((first, name) => {
-    const second = clashes.get(name);
+  for (let i = 0; i < candidates.length; i += 1) {
+    const first = candidates[i] as MadeVariable;
+    if (firsts.get(first.name) !== first) continue;
+    const second = clashes.get(first.name);
     if (second === undefined) {
       unique.push(first);
     } else {
-      problems.add(new RunsecretsError('COLLISION', `${describeSource(first)} and ${describeSource(second)} both map to variable ${name}; rename one or give it another name with --map`));
+      problems.add(new RunsecretsError('COLLISION', `${describeSource(first)} and ${describeSource(second)} both map to variable ${first.name}; rename one or give it another name with --map`));
     }
-  });
+  }
   return unique;
 }

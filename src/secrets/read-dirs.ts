@@ -54,12 +54,15 @@ export function readSecretDirs(config: Config, actor: Actor | undefined, problem
     const prefix = dir.path.endsWith('/') ? dir.path : `${dir.path}/`;
     within(opened.dir, () =>
       opened.run((at) => {
+        const listed = problems.attempt(() => listDir(dir.path, () => listEntries(at), opened.actor)) ?? [];
         const entries = new Map<string, Dirent>();
-        problems.attempt(() => listDir(dir.path, () => listEntries(at), opened.actor))?.forEach((entry) => entries.set(entry.name, entry));
-        sortedByName(entries).forEach((entry) => {
+        for (let i = 0; i < listed.length; i += 1) entries.set((listed[i] as Dirent).name, listed[i] as Dirent);
+        const sorted = sortedByName(entries);
+        for (let i = 0; i < sorted.length; i += 1) {
+          const entry = sorted[i] as Dirent;
           const secret = problems.attempt(() => readSecret(reader, prefix, at.path, entry, config, log, opened.actor));
           if (secret !== undefined && secret !== null) secrets.set(secret.name, secret);
-        });
+        }
       }),
     );
   }
