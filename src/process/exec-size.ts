@@ -28,7 +28,10 @@ export function execSize({ path, argv, env, added }: ExecStrings): { bytes: numb
   let bytes = Buffer.byteLength(path) + 1;
   for (const arg of argv) bytes += Buffer.byteLength(arg) + 1;
   const names = Object.keys(env);
-  for (let i = 0; i < names.length; i += 1) bytes += Buffer.byteLength(names[i] as string) + Buffer.byteLength(env[names[i] as string] as string) + 2;
+  for (let i = 0; i < names.length; i += 1) {
+    const name = names[i] as string;
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(env[name] as string) + 2;
+  }
   // A script's argv[0] is dropped for the interpreter, the argument and the script path.
   if (added.length > 0) bytes -= Buffer.byteLength(argv[0] ?? '') + 1;
   for (const text of added) bytes += Buffer.byteLength(text) + 1;
