@@ -7,31 +7,43 @@ import { main } from '../src/main.js';
 import type { RuntimeFacts } from '../src/privileges/runtime-check.js';
 import type { Relaunch } from '../src/process/launcher-argument.js';
 
-let stderrIsStream = false;
-
 /**
- * Writes log lines to fd 2 with write(2) rather than through process.stderr: that stream
- * is created on first use, and for a pipe (what `docker logs` reads) creating it loads
- * Node's net and stream modules, about 3 ms added to an exec-mode start just for the
- * info line. On Linux process.stderr writes pipes, files and TTYs synchronously too, so
- * the bytes and their order are the same. If a write fails or is short (EAGAIN on a
- * non-blocking fd, EPIPE, a closed fd), the rest of it and every later line go through
- * process.stderr, as they would have anyway.
+ * A writer for fd 1 or 2 that uses write(2) rather than process.stdout or process.stderr:
+ * those streams are created on first use, and for a pipe (what `docker logs` reads)
+ * creating one loads Node's net and stream modules, about 3 ms added to an exec-mode start
+ * just for the info line; in the standalone executable, Bun's process.stdout costs 40
+ * million instructions (about 10 ms) before `--version` prints a line. On Linux those
+ * streams write pipes, files and TTYs synchronously too, so the bytes and their order are
+ * the same. If a write fails or is short (EAGAIN on a non-blocking fd, a closed fd), the
+ * rest of it and every later write go through the stream, as they would have anyway. A
+ * pipe nobody reads any more (EPIPE: `runsecrets --check | head -1`) takes nothing more,
+ * as for a program that SIGPIPE ends, and runsecrets goes on: the command still runs, and
+ * the exit status is what it would have been.
  */
-function writeStderr(text: string): void {
-  let bytes = Buffer.from(text);
-  if (!stderrIsStream) {
-    let written = 0;
-    try {
-      written = writeSync(2, bytes);
-    } catch {
-      // process.stderr below meets the same error and handles it as it always did.
+function directWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+  let viaStream = false;
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    let bytes = Buffer.from(text);
+    if (!viaStream) {
+      let written = 0;
+      try {
+        written = writeSync(fd, bytes);
+      } catch (error) {
+        // The stream below meets any other error and handles it as it always did.
+        if ((error as NodeJS.ErrnoException).code === 'EPIPE') closed = true;
+      }
+      if (closed || written === bytes.length) return;
+      viaStream = true;
+      bytes = bytes.subarray(written);
+      // A reader that leaves once the stream has the fd: no 'error' event without a listener, which would end runsecrets with a stack trace.
+      stream().on('error', () => {
+        closed = true;
+      });
     }
-    if (written === bytes.length) return;
-    stderrIsStream = true;
-    bytes = bytes.subarray(written);
-  }
-  process.stderr.write(bytes);
+    stream().write(bytes);
+  };
 }
 
 /**
@@ -84,8 +96,8 @@ function inspectorUrl(): string | undefined {
 // A promise, not a top-level await: the same bundle then compiles as CommonJS for the
 // executable (scripts/build-exe.mjs), which Bun starts faster than an ES module.
 void main(process.argv.slice(2), process.env, {
-  stdout: (text) => process.stdout.write(text),
-  stderr: writeStderr,
+  stdout: directWriter(1, () => process.stdout),
+  stderr: directWriter(2, () => process.stderr),
   cwd: process.cwd(),
   caller: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
   relaunch,

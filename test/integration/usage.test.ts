@@ -1,8 +1,11 @@
 // --help, --version and runsecrets with no arguments, as gosu and tini do them: help and
 // version on stdout with exit 0; no arguments at all, the usage on stderr with exit 1.
 
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { baseEnv, runCli, STANDALONE } from '../helpers/cli.js';
+import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
+import { secretsDir } from '../helpers/fixtures.js';
 import { VERSION } from '../../src/version.js';
 
 const RUNTIME = STANDALONE ? String.raw`bun \d+\.\d+\.\d+` : `node ${process.version.replaceAll('.', String.raw`\.`)}`;
@@ -31,5 +34,49 @@ describe('runsecrets --help, --version, and no arguments', () => {
     expect(noCommand.stderr).toMatch(/^runsecrets: error: no command given/);
     const check = await runCli([], { env: baseEnv({ RUNSECRETS_CHECK: '1', RUNSECRETS_DIR: '/nonexistent' }) });
     expect(check.stdout).toMatch(/^runsecrets check: /);
+  });
+});
+
+/**
+ * Runs runsecrets with `closed` (stdout or stderr) a pipe whose reading end is closed
+ * before it starts (destroy() closes the parent's end at once; runsecrets takes
+ * milliseconds to start), the other one read.
+ */
+async function withClosedPipe(args: readonly string[], closed: 'stdout' | 'stderr'): Promise<{ exitCode: number | null; other: string }> {
+  const [command, ...argv] = cliCommand();
+  const child = spawn(command, [...argv, ...args], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  child[closed].destroy();
+  const other = closed === 'stdout' ? child.stderr : child.stdout;
+  let text = '';
+  other.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+  });
+  const [exitCode] = (await once(child, 'close')) as [number | null];
+  return { exitCode, other: text };
+}
+
+describe('a reader that went away (EPIPE)', () => {
+  it('--help and --check into a closed stdout: no stack trace, the exit status they have with a reader', async () => {
+    const help = await withClosedPipe(['--help'], 'stdout');
+    expect(help).toEqual({ exitCode: 0, other: '' });
+    const dir = secretsDir({ db_password: 'pw\n' });
+    const check = await withClosedPipe(['--check', '--dir', dir, '--', 'true'], 'stdout');
+    expect(check.other).not.toMatch(/EPIPE|Error|\bat /);
+    expect(check.exitCode).toBe(0);
+    const failing = await withClosedPipe(['--check', '--dir', `${dir}/missing`, '--', 'true'], 'stdout');
+    expect(failing.other).not.toMatch(/EPIPE|Error|\bat /);
+    expect(failing.exitCode).toBe(1);
+  });
+
+  it('exec mode with a closed stderr: the info line is dropped and the command still runs', async () => {
+    const dir = secretsDir({ db_password: 'pw\n' });
+    const result = await withClosedPipe(['--dir', dir, '--', 'sh', '-c', 'echo "ran with $DB_PASSWORD"; exit 7'], 'stderr');
+    expect(result).toEqual({ exitCode: 7, other: 'ran with pw\n' });
+  });
+
+  it('negative control: with a reader on stdout, --help prints its text and --check its report', async () => {
+    expect((await runCli(['--help'])).stdout).toContain('Where secrets come from:');
+    const dir = secretsDir({ db_password: 'pw\n' });
+    expect((await runCli(['--check', '--dir', dir, '--', 'true'])).stdout).toMatch(/^runsecrets check: ok/);
   });
 });
