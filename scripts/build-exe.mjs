@@ -2,7 +2,8 @@
 // as one executable for images without Node.js, and dist/SHA256SUMS (`sha256sum -c`). Each is
 // the bundle dist/runsecrets.mjs (the code the tests run) compiled by Bun: `bun build
 // --compile --bytecode --format=cjs --compile-jit-policy=10 --target=bun-linux-ARCH`, on
-// the Bun runtime of that architecture.
+// the Bun runtime of that architecture, with its top-level process.getBuiltinModule()
+// calls made require() calls (forBun() below).
 // BENCHMARKS.md ("Standalone executable") has the evidence for Bun over a Node.js single
 // executable application (SEA): both pass the integration suite; Bun's starts in about
 // 13 ms, the best SEA in about 30 ms.
@@ -63,9 +64,12 @@ if (flags.has('--node-sea')) {
   // 2. Compile each target on its own runtime, 3. check that it runs, then stamp it and list it in SHA256SUMS.
   const bunVersion = JSON.parse(readFileSync(require.resolve('bun/package.json'), 'utf8')).version;
   const sums = [];
+  const work = mkdtempSync(join(tmpdir(), 'runsecrets-exe-'));
+  process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  writeFileSync(join(work, 'runsecrets.mjs'), forBun(source));
   for (const target of TARGETS) {
     const output = join(root, `dist/runsecrets-linux-${target.arch}`);
-    buildBun(output, target, target.arch === process.arch ? findBun() : fetchRuntime(target, bunVersion));
+    buildBun(work, output, target, target.arch === process.arch ? findBun() : fetchRuntime(target, bunVersion));
     const said = checkVersion(output, target, `bun ${bunVersion}`);
     writeFileSync(`${output}.bundle-sha256`, stamp);
     const sha256 = createHash('sha256').update(readFileSync(output)).digest('hex');
@@ -76,22 +80,44 @@ if (flags.has('--node-sea')) {
 }
 
 /**
- * Bun: the bundle as the entry, compiled as CommonJS to bytecode at build time, `runtime`
- * (a Bun binary for the target) as the executable's base. The same bytecode as an ES
- * module starts about 1.5 ms slower (BENCHMARKS.md, "Standalone executable"). JavaScriptCore
- * tiers functions up to its JIT ten times later than by default (--compile-jit-policy=10):
- * a start runs most of its code once, and compiling it on the two other threads costs more
- * than it saves up to about a thousand secrets (at 10,000 the start is 10% slower).
+ * The bundle's text as Bun compiles it. build.mjs fetches every Node.js built-in with
+ * process.getBuiltinModule() (a lazily imported module's built-ins load only with it), and
+ * Bun's process.getBuiltinModule("node:fs") runs 5.8 million instructions, about a quarter
+ * of a whole start of the executable, where `require("node:fs")` in a CommonJS module,
+ * which the executable is, costs nothing (BENCHMARKS.md, "The executable's built-ins").
+ * So the top-level code's calls become require() calls; the lazy chunks' code, kept in
+ * comments and compiled with `new Function` whose `require` is the chunk registry's,
+ * keeps process.getBuiltinModule.
+ */
+function forBun(text) {
+  let replaced = 0;
+  const code = text.split(/(\/\*![^]*?\*\/)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/\bprocess\.getBuiltinModule\(("node:[\w/]+")\)/g, (_, id) => {
+    replaced += 1;
+    return `require(${id})`;
+  }))).join('');
+  if (replaced === 0 || /\bprocess\.getBuiltinModule\(/.test(code.replace(/\/\*![^]*?\*\//g, ''))) fail(`${bundle}: the built-ins fetched at its top level are not all plain process.getBuiltinModule("node:...") calls`);
+  return code;
+}
+
+/**
+ * Bun: the bundle (forBun()'s text, in `work`, the working directory, so that the file's
+ * name in the executable is runsecrets.mjs whatever the temp dir is) as the entry,
+ * compiled as CommonJS to bytecode at build time, `runtime` (a Bun binary for the target)
+ * as the executable's base. The same bytecode as an ES module starts about 1.5 ms slower
+ * (BENCHMARKS.md, "Standalone executable"). JavaScriptCore tiers functions up to its JIT
+ * ten times later than by default (--compile-jit-policy=10): a start runs most of its
+ * code once, and compiling it on the two other threads costs more than it saves up to
+ * about a thousand secrets (at 10,000 the start is 10% slower).
  *
  * A compiled Bun program by default reads .env, .env.local, bunfig.toml, package.json and
  * tsconfig.json from the working directory when it starts, and would pass a .env file's
  * variables to the command as if the container had set them; the four flags turn all of
  * that off.
  */
-function buildBun(outfile, target, runtime) {
-  const args = ['build', bundle, '--compile', '--bytecode', '--format=cjs', '--compile-jit-policy=10', `--target=bun-linux-${target.arch}`, '--compile-executable-path', runtime, '--outfile', outfile,
+function buildBun(work, outfile, target, runtime) {
+  const args = ['build', 'runsecrets.mjs', '--compile', '--bytecode', '--format=cjs', '--compile-jit-policy=10', `--target=bun-linux-${target.arch}`, '--compile-executable-path', runtime, '--outfile', outfile,
     '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', '--no-compile-autoload-package-json', '--no-compile-autoload-tsconfig'];
-  execFileSync(findBun(), args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(findBun(), args, { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /**

@@ -144,7 +144,10 @@ describe('--user in watch mode gives what gosu gives (needs root: creates a user
         const [from, errFrom] = [watched.out.lines.length, watched.err.lines.length];
         const started = new RegExp(`T_DB=value-${attempt} `);
         writeFileSync(join(dir, 'db'), `value-${attempt}\n`);
-        if (!(await launcherShows(watched.pid))) {
+        const launcher = await launcherShows(watched.pid);
+        // The app died of the last attempt's SIGHUP and took supervision with it: a new run.
+        if (launcher === 'supervisor gone') break;
+        if (launcher === 'not seen') {
           await waitForStart(watched, started, from);
           continue;
         }
@@ -175,13 +178,18 @@ describe('--user in watch mode gives what gosu gives (needs root: creates a user
   });
 });
 
-/** Polls (about every millisecond, for up to 2 s) for a child of `pid` that is the launcher. */
-async function launcherShows(pid: number): Promise<boolean> {
+/** Polls (about every millisecond, for up to 2 s) for a child of `pid` that is the launcher; `pid` may have ended meanwhile. */
+async function launcherShows(pid: number): Promise<'seen' | 'not seen' | 'supervisor gone'> {
   const until = Date.now() + 2000;
   while (Date.now() < until) {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
-    if (children.some((child) => procInfo(Number(child))?.argv.includes('--runsecrets-internal-launch'))) return true;
+    let children: string[];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    } catch {
+      return 'supervisor gone';
+    }
+    if (children.some((child) => procInfo(Number(child))?.argv.includes('--runsecrets-internal-launch'))) return 'seen';
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  return false;
+  return 'not seen';
 }
