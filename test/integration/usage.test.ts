@@ -74,6 +74,12 @@ describe('a reader that went away (EPIPE)', () => {
     expect(result).toEqual({ exitCode: 7, other: 'ran with pw\n' });
   });
 
+  it('watch mode with a closed stderr and debug lines to write: the supervisor goes on and passes the command\'s exit status through', async () => {
+    const dir = secretsDir({ db_password: 'pw\n' });
+    const result = await withClosedPipe(['--watch', '--log-level', 'debug', '--dir', dir, '--', 'sh', '-c', 'echo "ran with $DB_PASSWORD"; exit 3'], 'stderr');
+    expect(result).toEqual({ exitCode: 3, other: 'ran with pw\n' });
+  });
+
   it('negative control: with a reader on stdout, --help prints its text and --check its report', async () => {
     expect((await runCli(['--help'])).stdout).toContain('Where secrets come from:');
     const dir = secretsDir({ db_password: 'pw\n' });
