@@ -50,8 +50,8 @@ describe('leftoverKind', () => {
     const tails = ['sw', 'p', 'a', 'q', 'SW', 'P', 'orig', 'REJ', 'bak', 'Tmp', 'dpkg-', 'ucf', '-', 'old', 'rpm', 'new', 'save', 'pac', 'ORIG', '#', '~', '\u212a', ''];
     let seed = 13;
     const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % n;
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return (seed >>> 16) % n;
     };
     let leftovers = 0;
     for (let i = 0; i < 20_000; i += 1) {
