@@ -3,6 +3,7 @@
 import '../src/take-sigusr1.js';
 import { existsSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { describeOsError } from '../src/errors.js';
 import { main } from '../src/main.js';
 import type { RuntimeFacts } from '../src/privileges/runtime-check.js';
 import type { Relaunch } from '../src/process/launcher-argument.js';
@@ -14,15 +15,19 @@ import type { Relaunch } from '../src/process/launcher-argument.js';
  * just for the info line; in the standalone executable, Bun's process.stdout costs 40
  * million instructions (about 10 ms) before `--version` prints a line. On Linux those
  * streams write pipes, files and TTYs synchronously too, so the bytes and their order are
- * the same. If a write fails or is short (EAGAIN on a non-blocking fd, a closed fd), the
- * rest of it and every later write go through the stream, as they would have anyway. A
- * pipe nobody reads any more (EPIPE: `runsecrets --check | head -1`) takes nothing more,
- * as for a program that SIGPIPE ends, and runsecrets goes on: the command still runs, and
- * the exit status is what it would have been.
+ * the same. A short write, or EAGAIN on a non-blocking fd, sends the rest of it and every
+ * later write through the stream, which waits for the fd. A pipe nobody reads any more
+ * (EPIPE: `runsecrets --check | head -1`) takes nothing more, as for a program that SIGPIPE
+ * ends, and runsecrets goes on: the command still runs, the exit status is the same. Any
+ * other failure (ENOSPC, EIO, a closed fd) also stops the writes, and goes to `onFailure`.
  */
-function directWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: string) => void {
+function directWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream, onFailure: (error: unknown) => void): (text: string) => void {
   let viaStream = false;
   let closed = false;
+  const fail = (error: unknown): void => {
+    closed = true;
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') onFailure(error);
+  };
   return (text) => {
     if (closed) return;
     let bytes = Buffer.from(text);
@@ -31,20 +36,30 @@ function directWriter(fd: 1 | 2, stream: () => NodeJS.WriteStream): (text: strin
       try {
         written = writeSync(fd, bytes);
       } catch (error) {
-        // The stream below meets any other error and handles it as it always did.
-        if ((error as NodeJS.ErrnoException).code === 'EPIPE') closed = true;
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return fail(error);
       }
-      if (closed || written === bytes.length) return;
+      if (written === bytes.length) return;
       viaStream = true;
       bytes = bytes.subarray(written);
-      // A reader that leaves once the stream has the fd: no 'error' event without a listener, which would end runsecrets with a stack trace.
-      stream().on('error', () => {
-        closed = true;
-      });
+      // Without a listener, an 'error' event would end runsecrets with a stack trace.
+      stream().on('error', fail);
     }
     stream().write(bytes);
   };
 }
+
+const stderr = directWriter(2, () => process.stderr, () => {
+  // Nowhere left to say it: the command still runs, and the exit status is its own.
+});
+
+let stdoutFailed = false;
+
+/** --check, --help and --version print on stdout: output that could not be written is an error (exit 1), said on stderr. */
+const stdout = directWriter(1, () => process.stdout, (error) => {
+  stdoutFailed = true;
+  stderr(`runsecrets: error: cannot write to stdout: ${describeOsError(error)}; the output is incomplete\n`);
+  if (!process.exitCode) process.exitCode = 1;
+});
 
 /**
  * The command line that runs runsecrets again, and the code it runs: the executable
@@ -96,12 +111,12 @@ function inspectorUrl(): string | undefined {
 // A promise, not a top-level await: the same bundle then compiles as CommonJS for the
 // executable (scripts/build-exe.mjs), which Bun starts faster than an ES module.
 void main(process.argv.slice(2), process.env, {
-  stdout: directWriter(1, () => process.stdout),
-  stderr: directWriter(2, () => process.stderr),
+  stdout,
+  stderr,
   cwd: process.cwd(),
   caller: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
   relaunch,
   runtime: runtimeFacts,
 }).then((status) => {
-  process.exitCode = status;
+  process.exitCode = stdoutFailed && status === 0 ? 1 : status;
 });

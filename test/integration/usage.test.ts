@@ -3,9 +3,11 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { baseEnv, cliCommand, runCli, STANDALONE } from '../helpers/cli.js';
 import { secretsDir } from '../helpers/fixtures.js';
+import { skipNotApplicable } from '../helpers/requirements.js';
 import { VERSION } from '../../src/version.js';
 
 const RUNTIME = STANDALONE ? String.raw`bun \d+\.\d+\.\d+` : `node ${process.version.replaceAll('.', String.raw`\.`)}`;
@@ -84,5 +86,40 @@ describe('a reader that went away (EPIPE)', () => {
     expect((await runCli(['--help'])).stdout).toContain('Where secrets come from:');
     const dir = secretsDir({ db_password: 'pw\n' });
     expect((await runCli(['--check', '--dir', dir, '--', 'true'])).stdout).toMatch(/^runsecrets check: ok/);
+  });
+});
+
+/** Runs runsecrets with stdout on `path` (opened for writing), stderr read. */
+async function withStdoutOn(path: string, args: readonly string[]): Promise<{ exitCode: number | null; stderr: string }> {
+  const [command, ...argv] = cliCommand();
+  const fd = openSync(path, 'w');
+  try {
+    const child = spawn(command, [...argv, ...args], { env: baseEnv(), stdio: ['ignore', fd, 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const [exitCode] = (await once(child, 'close')) as [number | null];
+    return { exitCode, stderr };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('output that cannot be written (ENOSPC: /dev/full)', () => {
+  it('--version, --help and --check: exit 1 and one line on stderr that says so', async (context) => {
+    skipNotApplicable(context, existsSync('/dev/full') ? undefined : 'this machine has no /dev/full');
+    const dir = secretsDir({ db_password: 'pw\n' });
+    for (const args of [['--version'], ['--help'], ['--check', '--dir', dir, '--', 'true']]) {
+      const result = await withStdoutOn('/dev/full', args);
+      expect(result, args.join(' ')).toEqual({ exitCode: 1, stderr: 'runsecrets: error: cannot write to stdout: no space left on device (ENOSPC); the output is incomplete\n' });
+    }
+  });
+
+  it('negative control: the same into /dev/null succeeds', async () => {
+    const dir = secretsDir({ db_password: 'pw\n' });
+    for (const args of [['--version'], ['--help'], ['--check', '--dir', dir, '--', 'true']]) {
+      expect(await withStdoutOn('/dev/null', args), args.join(' ')).toEqual({ exitCode: 0, stderr: '' });
+    }
   });
 });
