@@ -22,19 +22,16 @@
 const BACKUP = 'an editor backup (name~)';
 const AUTO_SAVE = 'an editor auto-save (#name#)';
 const SWAP = 'a Vim swap file (.swp)';
+const MERGE = 'a patch or merge leftover (.orig, .rej)';
+const COPY = 'a backup or temp copy (.bak, .tmp)';
 const PACKAGE_COPY = 'a package manager copy (.dpkg-*, .ucf-*)';
+const PACKAGE_SAVE = 'a package manager copy (.rpmnew, .pacnew, …)';
 
 /** Leftover extensions, lower-case, with what they are; besides Vim's `.swa` … `.swp` and `.dpkg-*`, `.ucf-*`. */
 const EXTENSIONS: ReadonlyMap<string, string> = new Map([
-  ['orig', 'a patch or merge leftover (.orig, .rej)'],
-  ['rej', 'a patch or merge leftover (.orig, .rej)'],
-  ['bak', 'a backup or temp copy (.bak, .tmp)'],
-  ['tmp', 'a backup or temp copy (.bak, .tmp)'],
-  ['rpmnew', 'a package manager copy (.rpmnew, .pacnew, …)'],
-  ['rpmsave', 'a package manager copy (.rpmnew, .pacnew, …)'],
-  ['rpmorig', 'a package manager copy (.rpmnew, .pacnew, …)'],
-  ['pacnew', 'a package manager copy (.rpmnew, .pacnew, …)'],
-  ['pacsave', 'a package manager copy (.rpmnew, .pacnew, …)'],
+  ['orig', MERGE], ['rej', MERGE],
+  ['bak', COPY], ['tmp', COPY],
+  ['rpmnew', PACKAGE_SAVE], ['rpmsave', PACKAGE_SAVE], ['rpmorig', PACKAGE_SAVE], ['pacnew', PACKAGE_SAVE], ['pacsave', PACKAGE_SAVE],
 ]);
 
 /** What kind of leftover `name` is (`an editor backup (name~)`), or undefined for a name that may be a secret. */
