@@ -10,6 +10,9 @@
 //
 // A step is taken round by round (both sizes ran in the same round) and its median and
 // interquartile range reported; a goal inside that range is inconclusive, as in startup.mjs.
+// The Node floor (lib/node-floor.cjs: readdir, one readFileSync per secret, execve, no
+// checks) runs over the same dirs in the same rounds: its steps are what reading files
+// from Node.js costs per secret on this host, the part of the goal no code can take off.
 //
 //   BENCH_SCALE_RUNS=21  measured rounds   BENCH_QUICK=1   0 and 1,000 secrets, one round, no callgrind
 
@@ -28,6 +31,7 @@ const sizes = quick ? [0, 1000] : [0, 2000, 4000, 6000, 8000, 10000];
 const runs = Number(process.env.BENCH_SCALE_RUNS ?? (quick ? 1 : 21));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist/runsecrets.mjs');
+const FLOOR = join(root, 'bench/lib/node-floor.cjs');
 const node = process.execPath;
 const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' };
 const work = mkdtempSync(join(tmpdir(), 'runsecrets-bench-scale-'));
@@ -36,21 +40,25 @@ try {
   const dirs = new Map(sizes.map((count) => [count, createSecretsDir(count, work)]));
   const runArgs = (count) => [bundle, '--log-level', 'warn', '--dir', dirs.get(count), '--', '/bin/true'];
   const caseOf = (count) => ({ name: `${count}`, command: node, args: runArgs(count), env });
-  const samples = measureInterleaved(sizes.map(caseOf), { runs, warmup: quick ? 0 : 1 });
-  const median = (count, key) => quantile(samples.get(`${count}`).map((s) => s[key]), 0.5);
+  const floorOf = (count) => ({ name: `floor ${count}`, command: node, args: [FLOOR, dirs.get(count), '/bin/true'], env });
+  const samples = measureInterleaved([...sizes.map(caseOf), ...sizes.map(floorOf)], { runs, warmup: quick ? 0 : 1 });
+  const median = (count, key, prefix = '') => quantile(samples.get(`${prefix}${count}`).map((s) => s[key]), 0.5);
   // Each step per secret round by round (both sizes ran in the same round): median and interquartile range.
-  const step = (i, key) => {
-    const perRound = samples.get(`${sizes[i]}`).map((s, round) => ((s[key] - samples.get(`${sizes[i - 1]}`)[round][key]) * 1000) / (sizes[i] - sizes[i - 1]));
+  const step = (i, key, prefix = '') => {
+    const perRound = samples.get(`${prefix}${sizes[i]}`).map((s, round) => ((s[key] - samples.get(`${prefix}${sizes[i - 1]}`)[round][key]) * 1000) / (sizes[i] - sizes[i - 1]));
     return { median: quantile(perRound, 0.5), p25: quantile(perRound, 0.25), p75: quantile(perRound, 0.75) };
   };
   const busy = busyNote();
   console.log(`## Scale run\n\n${machineLine()}; Node.js ${process.version}; ${runs} interleaved rounds${busy === undefined ? '' : `; ${busy}`}\n`);
   const steps = sizes.slice(1).map((_, i) => step(i + 1, 'wall'));
   const us = (value) => value.toFixed(1);
-  console.log(table(['secrets', 'wall ms', 'CPU ms', 'step µs per secret (wall, IQR)', 'step µs per secret (CPU)'], sizes.map((count, i) => [
+  const floorSteps = sizes.slice(1).map((_, i) => step(i + 1, 'wall', 'floor '));
+  console.log(table(['secrets', 'wall ms', 'CPU ms', 'step µs per secret (wall, IQR)', 'step µs per secret (CPU)', 'Node floor: wall ms', 'its step µs per secret (wall, IQR)'], sizes.map((count, i) => [
     count.toLocaleString('en-US'), median(count, 'wall').toFixed(1), haveCpuTime ? median(count, 'cpu').toFixed(1) : '—',
     i === 0 ? '' : `${us(steps[i - 1].median)} (${us(steps[i - 1].p25)}…${us(steps[i - 1].p75)})`, i === 0 || !haveCpuTime ? '' : us(step(i, 'cpu').median),
+    median(count, 'wall', 'floor ').toFixed(1), i === 0 ? '' : `${us(floorSteps[i - 1].median)} (${us(floorSteps[i - 1].p25)}…${us(floorSteps[i - 1].p75)})`,
   ])));
+  console.log('\nNode floor: bench/lib/node-floor.cjs over the same dirs in the same rounds (readdir, one readFileSync per secret, execve; none of runsecrets\' checks).');
   const counts = quick || !(await haveValgrind()) ? [] : await inParallel(sizes.map((count) => () => countInstructions(node, ['--single-threaded', ...runArgs(count)], env)), cpus().length);
   const perSecret = counts.slice(1).map((count, i) => (count - counts[i]) / (sizes[i + 1] - sizes[i]));
   if (counts.length === sizes.length) {
@@ -59,7 +67,9 @@ try {
   }
   const cpuSteps = haveCpuTime ? ` [CPU: largest step ${Math.max(...sizes.slice(1).map((_, i) => step(i + 1, 'cpu').median)).toFixed(1)} µs per secret]` : '';
   const largest = steps.reduce((a, b) => (b.median > a.median ? b : a));
-  console.log(`\n### Goals (scale)\n\n${goalLine('largest step, µs per secret (wall)', largest.median, GOAL_US, us, quick ? undefined : largest)}${cpuSteps}`);
+  const floorAt = floorSteps[steps.indexOf(largest)];
+  const floorNote = `\n  - the Node floor's step there: ${us(floorAt.median)} µs per secret (IQR ${us(floorAt.p25)}…${us(floorAt.p75)}), runsecrets ${us(largest.median - floorAt.median)} µs over it`;
+  console.log(`\n### Goals (scale)\n\n${goalLine('largest step, µs per secret (wall)', largest.median, GOAL_US, us, quick ? undefined : largest)}${cpuSteps}${floorNote}`);
   if (counts.length === sizes.length) {
     const at = (count) => counts[sizes.indexOf(count)];
     // Two spans of 4,000 secrets: the ratio of their instructions is that of their cost per secret.

@@ -92,10 +92,20 @@ function printGoals(nodes, setup, samples, counts) {
     if (counts.has(name) && counts.has(base)) also.push(`instructions ${ratio(counts.get(name) / counts.get(base))}`);
     return `${goalLine(text, wall?.median, target, ratio, wall)}${also.length > 0 ? ` [${also.join(', ')}]` : ''}`;
   };
+  // Under each bundle goal, the Node floor (bench/lib/node-floor.cjs) and the instructions
+  // the goal leaves over it for everything runsecrets adds.
+  const floor = (name, base, target) => {
+    const wall = paired(samples.get(name), samples.get(base))?.ratio.median;
+    if (!counts.has(name) || !counts.has(base)) return `  - Node floor (node-floor.cjs, no checks): ${ratio(wall)} wall`;
+    const room = target * counts.get(base) - counts.get(name);
+    return `  - Node floor (node-floor.cjs, no checks): ${ratio(wall)} wall, ${ratio(counts.get(name) / counts.get(base))} instructions; the goal leaves ${millions(room)} M instructions over it for all that runsecrets adds`;
+  };
   for (const { major } of nodes) {
     const base = setup.names.base(major);
-    lines.push(goal(`Node ${major}: bundle, 100 secrets / node -e 0, wall`, setup.names.bundle(major, 100), base, GOALS.bundle100));
-    lines.push(goal(`Node ${major}: bundle, 10 secrets / node -e 0, wall`, setup.names.bundle(major, 10), base, GOALS.bundle10));
+    for (const [count, target] of [[100, GOALS.bundle100], [10, GOALS.bundle10]]) {
+      lines.push(goal(`Node ${major}: bundle, ${count} secrets / node -e 0, wall`, setup.names.bundle(major, count), base, target));
+      lines.push(floor(setup.names.floor(major, count), base, target));
+    }
   }
   if (setup.names.exe !== undefined) lines.push(goal('standalone executable, 100 secrets / node -e 0 (Node 24), wall', setup.names.exe, setup.names.base(24), GOALS.exe));
   console.log(`${lines.join('\n')}\n`);

@@ -6,10 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSecretsDir } from './secrets-dir.mjs';
 import { createTemplatesDir } from './templates-dir.mjs';
 
 const TRUE = '/bin/true';
+const FLOOR = fileURLToPath(new URL('node-floor.cjs', import.meta.url));
 
 /**
  * One environment for every case, the small one a container starts with (Docker's
@@ -21,6 +23,7 @@ const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 export const names = {
   base: (major) => `node -e 0 (Node ${major})`,
   bundle: (major, count) => `bundle, ${count} secrets (Node ${major})`,
+  floor: (major, count) => `Node floor: node-floor.cjs, ${count} secrets, no checks (Node ${major})`,
 };
 
 /** The cases (with `instructions: true` where callgrind counts them), the floor, and the names the goals need. */
@@ -34,6 +37,8 @@ export function startupCases({ root, work, nodes, quick, notes, baseline }) {
     const base = names.base(major);
     cases.push({ name: base, command: node, args: ['-e', '0'], env: ENV, instructions: true, isBaseline: true, major, baseline: base });
     for (const count of [10, 100]) cases.push({ name: names.bundle(major, count), command: node, args: run(bundle, count), env: ENV, instructions: true, major, baseline: base });
+    // What any Node.js program doing this job pays (node-floor.cjs): the floor under each goal.
+    for (const count of [10, 100]) cases.push({ name: names.floor(major, count), command: node, args: [FLOOR, secrets[count], TRUE], env: ENV, instructions: true, major, baseline: base });
   }
   const node24 = nodes.find((n) => n.major === 24);
   const exe = executableCase(root, bundle, run, notes);
