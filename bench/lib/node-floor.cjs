@@ -7,7 +7,8 @@
 // collisions, no proof that COMMAND runs: a failed execve aborts Node.js), so no
 // product could ship it; it is here to show what any Node.js program doing this job
 // pays over `node -e 0`. CommonJS, because an ES module's `import … from 'node:fs'`
-// alone costs more than this whole file (BENCHMARKS.md, "The Node floor").
+// alone costs more than all the reading below at 100 secrets (BENCHMARKS.md, "The Node
+// floor").
 'use strict';
 const { readdirSync, readFileSync } = require('node:fs');
 
